@@ -1,0 +1,92 @@
+"""Configuration: `[tool.roadmap]` in pyproject.toml, or a roadmap.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from roadmap.errors import ConfigError, InputError
+from roadmap.model import parse_repo
+
+DEFAULT_LABEL = "roadmap"
+
+
+@dataclass(slots=True, frozen=True)
+class Config:
+    """Settings, with paths resolved against the folder of the file they came from."""
+
+    roadmap: Path = Path("ROADMAP.md")
+    repos: tuple[str, ...] = ()
+    label: str = DEFAULT_LABEL
+    claim_expiry_days: int = 30
+    stale_days: int = 30
+    #: The file the settings were read from, or None for the defaults.
+    source: Path | None = None
+
+
+_TYPES: dict[str, type] = {
+    "roadmap": str, "repos": list, "label": str, "claim_expiry_days": int, "stale_days": int,
+}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest roadmap.toml, or pyproject.toml with a [tool.roadmap] table, upwards."""
+    for folder in (start, *start.parents):
+        candidate = folder / "roadmap.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "tool" in _read(pyproject) and \
+                "roadmap" in _read(pyproject)["tool"]:
+            return pyproject
+        if (folder / ".git").exists():
+            break
+    return None
+
+
+def load_config(path: Path | None, start: Path | None = None) -> Config:
+    """Settings from `path`, or from the nearest configuration file, or the defaults."""
+    start = start or Path.cwd()
+    path = path or find_config(start)
+    if path is None:
+        return Config(roadmap=start / "ROADMAP.md")
+    data = _read(path)
+    table = data.get("tool", {}).get("roadmap", {}) if path.name == "pyproject.toml" else data
+    return _from_table(table, path)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+def _from_table(table: dict[str, Any], path: Path) -> Config:
+    where = f"{path}: [tool.roadmap]" if path.name == "pyproject.toml" else str(path)
+    for key, value in table.items():
+        expected = _TYPES.get(key)
+        if expected is None:
+            raise ConfigError(f"{where}: unknown setting {key!r}")
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise ConfigError(f"{where}: {key} must be a {expected.__name__}")
+    repos = table.get("repos", [])
+    try:
+        repos = [parse_repo(r) for r in repos]
+    except InputError as error:
+        raise ConfigError(f"{where}: repos: {error}") from None
+    return Config(
+        roadmap=path.parent / table.get("roadmap", "ROADMAP.md"),
+        repos=tuple(repos),
+        label=table.get("label", DEFAULT_LABEL),
+        claim_expiry_days=table.get("claim_expiry_days", 30),
+        stale_days=table.get("stale_days", 30),
+        source=path,
+    )

@@ -1,0 +1,27 @@
+"""The one exception hierarchy; `cli` turns each into a line and an exit code."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class RoadmapError(Exception):
+    "Base of every error the tool reports as one line."
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(RoadmapError):
+    "A file or argument the tool cannot use."
+
+
+class ConfigError(RoadmapError):
+    "The configuration is malformed or names something that does not exist."
+
+
+class ProblemsFound(RoadmapError):
+    "The command ran and found problems (lint errors, a refused claim)."
+
+    exit_code = EXIT_PROBLEMS

@@ -1,0 +1,63 @@
+"""Plain renderings for the terminal and JSON; everything shown is made terminal-safe."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from typing import Any
+
+from roadmap.model import Item, Problem, Roadmap
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control characters (escape sequences, bidi overrides) shown, not obeyed."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() or ch == "\n" else f"\\u{ord(ch):04x}"
+        for ch in text
+        if unicodedata.category(ch) != "Cn" or ch.isprintable()
+    )
+
+
+def render_json(data: Any) -> str:
+    """Stable, readable JSON: keys in their documented order, text kept as UTF-8."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def render_tree(roadmap: Roadmap) -> str:
+    """The items as an indented outline: number, title, declared status, refs and tasks."""
+    title = roadmap.title or "(untitled)"
+    count = len(roadmap.items)
+    lines = [f"{title} — {roadmap.source}: {count} item{'s' if count != 1 else ''}"]
+    if not roadmap.items:
+        lines.append("  no roadmap items found (no sections after the introduction, "
+                     "no roadmap table)")
+    base = min((item.level for item in roadmap.items), default=1)
+    lines.extend(_tree_line(item, base) for item in roadmap.items)
+    return terminal_safe("\n".join(lines))
+
+
+def _tree_line(item: Item, base: int) -> str:
+    indent = "  " * (item.level - base)
+    head = f"{item.number} {item.title}" if item.number else item.title
+    facts = []
+    if item.status:
+        facts.append(f"[{item.status.value}]")
+    if item.milestone:
+        facts.append(f"({item.milestone})")
+    if item.refs:
+        facts.append(f"{len(item.refs)} ref{'s' if len(item.refs) != 1 else ''}")
+    if item.tasks:
+        done = sum(task.done for task in item.tasks)
+        facts.append(f"{done}/{len(item.tasks)} tasks")
+    if item.owners:
+        facts.append(" ".join(f"@{owner}" for owner in item.owners))
+    return f"{indent}{head}  {' '.join(facts)}".rstrip()
+
+
+def render_problems(source: str, problems: list[Problem]) -> str:
+    """One `FILE:LINE: SEVERITY: MESSAGE` line per problem."""
+    return terminal_safe("\n".join(
+        f"{source}:{p.line}: {p.severity}: {p.message}" for p in problems
+    ))

@@ -1,0 +1,26 @@
+"""ROADMAP.md into structured items: `parse_roadmap` for text, `parse_file` for a path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from roadmap.model import Roadmap
+from roadmap.parse.markdown import normalise, split_toml_front_matter, tokenize
+from roadmap.parse.source import read_source
+from roadmap.parse.walk import walk_tokens
+
+__all__ = ["parse_file", "parse_roadmap"]
+
+
+def parse_roadmap(text: str, source: str = "ROADMAP.md", repo: str | None = None) -> Roadmap:
+    """Parse roadmap text; `repo` (`owner/name`) resolves bare `#123` references."""
+    text, front_title = split_toml_front_matter(normalise(text))
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return walk_tokens(tokenize(text), source, lines, front_title, repo)
+
+
+def parse_file(path: Path, repo: str | None = None) -> Roadmap:
+    """Read and parse a roadmap file; bad input raises InputError with one clear line."""
+    return parse_roadmap(read_source(path), source=str(path), repo=repo)

@@ -1,0 +1,108 @@
+"""Reading the inline tokens markdown-it gives for a heading, paragraph or cell."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from markdown_it.token import Token
+
+from roadmap.model import QueryLink, Ref
+from roadmap.parse import refs as R
+
+_MYST_ROLES = ("{issue}", "{pr}", "{gh-issue}", "{gh-pr}")
+
+
+@dataclass(slots=True)
+class Found:
+    """What one run of inline tokens holds besides its text."""
+
+    refs: list[Ref | R.Unresolved] = field(default_factory=list)
+    bad: list[R.BadRef] = field(default_factory=list)
+    queries: list[QueryLink] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+
+    def add_url(self, url: str, line: int) -> None:
+        """Record what a link's target points at."""
+        ref = R.ref_of_url(url)
+        if isinstance(ref, Ref):
+            self.refs.append(ref)
+        elif isinstance(ref, R.BadRef):
+            self.bad.append(ref)
+        else:
+            query = R.query_of_url(url, line)
+            if query is not None:
+                self.queries.append(query)
+
+    def add_html(self, html: str, line: int) -> None:
+        """Record the links and `roadmap:` markers of raw HTML."""
+        reader = _HrefReader()
+        reader.feed(html)
+        reader.close()
+        for url in reader.hrefs:
+            self.add_url(url, line)
+        self.markers.extend(reader.comments)
+
+
+def plain_text(children: Sequence[Token] | None) -> str:
+    """The text a reader sees: link text and code kept, markup and raw HTML dropped."""
+    if not children:
+        return ""
+    parts: list[str] = []
+    for token in children:
+        kind = token.type
+        if kind in ("text", "code_inline"):
+            parts.append(token.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif kind == "image":
+            parts.append(plain_text(token.children))
+    return "".join(parts)
+
+
+def lines_of(children: Sequence[Token] | None) -> list[str]:
+    """The plain text split at line breaks: one entry per source line of a paragraph."""
+    return plain_text(children).split("\n")
+
+
+def scan(children: Sequence[Token] | None, line: int, found: Found) -> None:
+    """Collect references, search links and markers from inline tokens."""
+    if not children:
+        return
+    in_link = 0
+    previous = ""
+    for token in children:
+        kind = token.type
+        if kind in ("softbreak", "hardbreak"):
+            line += 1
+        elif kind == "link_open":
+            in_link += 1
+            found.add_url(str(token.attrs.get("href", "")), line)
+        elif kind == "link_close":
+            in_link = max(0, in_link - 1)
+        elif kind == "text" and not in_link:
+            found.refs.extend(R.refs_of_text(token.content))
+        elif kind == "code_inline" and previous.endswith(_MYST_ROLES):
+            role = R.ref_of_role(token.content)
+            if role is not None:
+                found.refs.append(role)
+        elif kind == "html_inline":
+            found.add_html(token.content, line)
+        previous = token.content if kind == "text" else ""
+
+
+class _HrefReader(HTMLParser):
+    """Pulls `href`s and comments out of raw HTML, which is never rendered."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.comments: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data)

@@ -1,0 +1,57 @@
+"""The markdown-it parser the tool reads roadmaps with, and front matter."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+_YAML_TITLE = re.compile(r"""^title\s*:\s*(?:"(.*)"|'(.*)'|(.*?))\s*$""", re.MULTILINE)
+
+
+@functools.cache
+def markdown() -> MarkdownIt:
+    """CommonMark with GitHub's tables and YAML front matter, as GitHub renders a roadmap."""
+    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+
+
+def normalise(text: str) -> str:
+    """One newline convention and no byte-order mark, so line numbers match the source."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_toml_front_matter(text: str) -> tuple[str, str | None]:
+    """Blank out Hugo's `+++` TOML front matter (keeping line numbers); return its title."""
+    if not text.startswith("+++\n"):
+        return text, None
+    end = text.find("\n+++", 3)
+    if end == -1:
+        return text, None
+    block = text[4:end]
+    close = end + len("\n+++")
+    blanked = "\n" * text.count("\n", 0, close) + text[close:]
+    try:
+        title = tomllib.loads(block).get("title")
+    except tomllib.TOMLDecodeError:
+        title = None
+    return blanked, title if isinstance(title, str) else None
+
+
+def yaml_title(token: Token) -> str | None:
+    """The `title:` of YAML front matter, read without a YAML library."""
+    match = _YAML_TITLE.search(token.content)
+    if match is None:
+        return None
+    title = next((g for g in match.groups() if g is not None), "").strip()
+    return title or None
+
+
+def tokenize(text: str) -> list[Token]:
+    """The block and inline tokens of normalised Markdown text."""
+    return markdown().parse(text)

@@ -1,0 +1,133 @@
+"""References to issues and pull requests, and links to issue searches.
+
+These read URLs (from link tokens) and plain text (from text tokens), never
+Markdown source, so a `#123` inside a code span or a link's text is not counted
+twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from roadmap.model import QueryLink, Ref, RefKind
+
+GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
+
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
+_REPO = rf"{_NAME}/[A-Za-z0-9._-]{{1,100}}"
+_TEXT_REF = re.compile(
+    rf"(?<![\w/#&.-])(?:({_REPO})#|GH-|#)(\d{{1,9}})(?![\w-])"
+)
+_ROLE_REF = re.compile(rf"^(?:({_REPO})#|#)?(\d{{1,9}})$")
+_LABEL_IN_QUERY = re.compile(r"""label:(?:"([^"]+)"|(\S+))""")
+_KINDS: dict[str, RefKind] = {"issues": "issue", "pull": "pull", "pulls": "pull"}
+
+
+@dataclass(slots=True, frozen=True)
+class Unresolved:
+    """A bare `#123`, waiting for the repository the document is about."""
+
+    number: int
+
+
+@dataclass(slots=True, frozen=True)
+class BadRef:
+    """A link that looks like an issue or pull request but does not parse."""
+
+    url: str
+
+
+def github_url(host: str, repo: str, kind: RefKind, number: int) -> str:
+    """The canonical web URL of an issue or pull request."""
+    return f"https://{host}/{repo}/{'pull' if kind == 'pull' else 'issues'}/{number}"
+
+
+def ref_of_url(url: str) -> Ref | BadRef | None:
+    """The issue or pull request a GitHub URL points at, a BadRef, or None for other URLs."""
+    parts = _github_parts(url)
+    if parts is None:
+        return None
+    host, segments, _ = parts
+    if len(segments) < 3 or segments[2] not in ("issues", "pull"):
+        return None
+    repo = f"{segments[0]}/{segments[1]}"
+    kind = _KINDS[segments[2]]
+    if len(segments) == 3:
+        return None  # the issue list itself, not one issue
+    if not segments[3][0].isdigit():
+        return None  # a page such as /issues/new
+    if not segments[3].isdigit() or len(segments[3]) > 9:
+        return BadRef(url)
+    return Ref(kind, repo, int(segments[3]), github_url(host, repo, kind, int(segments[3])))
+
+
+def query_of_url(url: str, line: int) -> QueryLink | None:
+    """A link to an issue search or a label page, which tells what the roadmap follows."""
+    parts = _github_parts(url)
+    if parts is None:
+        return None
+    _, segments, query = parts
+    if len(segments) < 3:
+        return None
+    repo = f"{segments[0]}/{segments[1]}" if segments[0] not in ("orgs", "search") else None
+    if segments[2] == "labels" and len(segments) >= 4:
+        return QueryLink(url, repo, unquote(segments[3]), None, line)
+    if segments[2] not in ("issues", "pulls") or len(segments) != 3:
+        return None
+    params = parse_qs(query)
+    q = params.get("q", [None])[0]
+    label = params.get("labels", [None])[0]
+    if q is not None:
+        found = _LABEL_IN_QUERY.search(q)
+        label = label or (found and (found.group(1) or found.group(2)))
+    if q is None and label is None:
+        return None
+    return QueryLink(url, repo, label, q, line)
+
+
+def _github_parts(url: str) -> tuple[str, list[str], str] | None:
+    """Host, path segments and query of a GitHub web URL, or None for any other URL."""
+    if not url.startswith(("https://", "http://")):
+        return None
+    try:
+        split = urlsplit(url)
+    except ValueError:
+        return None
+    host = (split.hostname or "").lower()
+    if host not in GITHUB_HOSTS:
+        return None
+    return "github.com", [s for s in split.path.split("/") if s], split.query
+
+
+def refs_of_text(text: str) -> list[Ref | Unresolved]:
+    """`#123`, `GH-123` and `owner/repo#123` in plain text."""
+    found: list[Ref | Unresolved] = []
+    for match in _TEXT_REF.finditer(text):
+        repo, number = match.group(1), int(match.group(2))
+        if repo:
+            url = github_url("github.com", repo, "issue", number)
+            found.append(Ref("issue", repo, number, url))
+        else:
+            found.append(Unresolved(number))
+    return found
+
+
+def ref_of_role(text: str) -> Ref | Unresolved | None:
+    """The target of a MyST `{issue}` or `{pr}` role: `123` or `owner/repo#123`."""
+    match = _ROLE_REF.match(text.strip())
+    if match is None:
+        return None
+    repo, number = match.group(1), int(match.group(2))
+    if repo is None:
+        return Unresolved(number)
+    return Ref("issue", repo, number, github_url("github.com", repo, "issue", number))
+
+
+def resolve(ref: Ref | Unresolved, repo: str | None) -> Ref:
+    """A bare `#123` resolved against the document's repository (or left without one)."""
+    if isinstance(ref, Ref):
+        return ref
+    url = github_url("github.com", repo, "issue", ref.number) if repo else None
+    return Ref("issue", repo, ref.number, url)

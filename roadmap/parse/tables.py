@@ -1,0 +1,141 @@
+"""Tables: which are roadmaps (a row per item) and what each column holds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from roadmap.parse import words
+from roadmap.parse.inline import plain_text
+
+#: Column roles, tried in order; a header names a role exactly or by one of its words.
+COLUMN_ROLES: dict[str, frozenset[str]] = {
+    "id": frozenset({"id", "#", "no", "no.", "nr", "number", "ref", "key"}),
+    "title": frozenset(
+        {"title", "item", "items", "feature", "features", "feature name", "goal", "goals",
+         "name", "project", "area", "task", "epic", "initiative", "work item", "topic", "theme",
+         "proposal", "capability", "objective", "deliverable", "milestone item", "enhancement",
+         "work", "what"}
+    ),
+    "status": words.STATUS_FIELDS | {"done", "done?", "state of work"},
+    "owner": words.OWNER_FIELDS | {"who", "owned by", "led by", "assigned to"},
+    "milestone": words.MILESTONE_FIELDS | {"target date", "release date", "date", "deadline"},
+    "tracking": words.TRACKING_FIELDS | {"issue/proposal", "links", "link", "pr", "prs",
+                                         "pull request", "pull requests", "kep", "rfc"},
+    "body": frozenset({"description", "notes", "note", "details", "summary", "what and why",
+                       "why", "comment", "comments", "priority", "dependencies", "category"}),
+}
+#: Words that give a long header its role (`Release, links, tracking issue` is a milestone).
+_ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("status", re.compile(r"\bstatus\b")),
+    ("owner", re.compile(r"\b(?:owners?|leads?|poc|contact|champions?|assignees?)\b")),
+    ("milestone", re.compile(r"\b(?:release|milestone|target|eta|quarter|timeline|when)\b")),
+    ("tracking", re.compile(r"\b(?:issues?|tracking|proposals?|links?)\b")),
+    ("title", re.compile(r"\b(?:feature|title|goal|item|name|project|area|epic)\b")),
+    ("body", re.compile(r"\b(?:description|notes?|details|summary|why)\b")),
+]
+_PLACEHOLDER = re.compile(r"^\(\(\(.*\)\)\)$|^\{\{.*\}\}$")
+
+
+@dataclass(slots=True)
+class Row:
+    """One table row: its 1-based line and the inline token of each cell."""
+
+    line: int
+    cells: list[Token]
+
+
+@dataclass(slots=True)
+class Table:
+    """A table, its header texts and the role each column plays."""
+
+    header: Row
+    headers: list[str]
+    roles: list[str | None]
+    rows: list[Row]
+
+    def is_roadmap(self) -> bool:
+        """A table lists items when it has a title column and something said of each title.
+
+        A legend (`| Status | Meaning |`) starts with its status column and is not one.
+        """
+        if "title" not in self.roles or self.roles[0] == "status":
+            return False
+        return any(r in self.roles for r in ("status", "owner", "milestone", "tracking", "body"))
+
+    def column(self, role: str) -> int | None:
+        return self.roles.index(role) if role in self.roles else None
+
+    def text(self, row: Row, role: str) -> str:
+        """The plain text of a row's cell in the column with `role`, or ``""``."""
+        index = self.column(role)
+        if index is None or index >= len(row.cells):
+            return ""
+        return " ".join(plain_text(row.cells[index].children).split())
+
+    def body(self, row: Row) -> str:
+        """The row's other cells as `Header: Markdown` lines."""
+        lines = []
+        for header, role, cell in zip(self.headers, self.roles, row.cells, strict=False):
+            if role not in ("title", "id") and cell.content.strip():
+                lines.append(f"{header or 'Notes'}: {cell.content.strip()}")
+        return "\n".join(lines)
+
+    def all_rows(self) -> list[Row]:
+        return [self.header, *self.rows]
+
+    def fields(self) -> list[tuple[str, str, int]]:
+        """The `name | value` pairs of a two-column table such as a metadata table."""
+        if len(self.headers) != 2 or (self.headers[1] and \
+                words.fold(self.headers[0]) not in ("metadata", "field", "key", "property")):
+            return []
+        pairs = []
+        for row in self.all_rows():
+            if len(row.cells) == 2:
+                name = plain_text(row.cells[0].children).strip()
+                pairs.append((name, plain_text(row.cells[1].children).strip(), row.line))
+        return pairs
+
+
+def read_table(tokens: list[Token], i: int) -> tuple[Table, int]:
+    """The table that starts at `tokens[i]` and the index just past its end."""
+    rows: list[Row] = []
+    j = i + 1
+    while tokens[j].type != "table_close":
+        token = tokens[j]
+        if token.type == "tr_open":
+            rows.append(Row((token.map or (0, 0))[0] + 1, []))
+        elif token.type == "inline":
+            rows[-1].cells.append(token)
+        j += 1
+    header, *body = rows
+    headers = [" ".join(plain_text(cell.children).split()) for cell in header.cells]
+    roles = column_roles(headers)
+    return Table(header, headers, roles, body), j + 1
+
+
+def column_roles(headers: list[str]) -> list[str | None]:
+    """The role of each column; each role goes to the first column that claims it."""
+    roles: list[str | None] = []
+    for header in headers:
+        role = column_role(header)
+        roles.append(None if role in roles and role != "body" else role)
+    return roles
+
+
+def column_role(header: str) -> str | None:
+    key = words.fold(header).strip("*_:` ")
+    for role, names in COLUMN_ROLES.items():
+        if key in names:
+            return role
+    for role, pattern in _ROLE_WORDS:
+        if pattern.search(key):
+            return role
+    return None
+
+
+def is_placeholder(title: str) -> bool:
+    """A template placeholder row such as `(((ROADMAP ROWS)))`, not an item."""
+    return _PLACEHOLDER.match(title) is not None

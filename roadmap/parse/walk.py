@@ -1,0 +1,454 @@
+"""Turning markdown-it's token stream into a Roadmap.
+
+Like a markdown-it rule table: `HANDLERS` maps a token type to a small function
+`(walk, tokens, index) -> next index`. Adding a construct is one handler and one
+entry. Headings open sections; content lands in the innermost open item.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from roadmap.model import Item, Note, Problem, QueryLink, Ref, Roadmap, Status, Task
+from roadmap.parse import refs as R
+from roadmap.parse import tables, words
+from roadmap.parse.inline import Found, lines_of, plain_text, scan
+from roadmap.parse.markdown import yaml_title
+
+_TASK_MARKS = {"[ ]": False, "[x]": True, "[X]": True}
+_LISTS = ("bullet_list_open", "ordered_list_open")
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading whose section is still being read."""
+
+    kind: str  # "title", "note" or "item"
+    level: int
+    line: int
+    item: Item | None = None
+    body_start: int = 0  # 0-based index of the first line after the heading
+    body_end: int | None = None  # 0-based index where the first child heading starts
+    found: Found = field(default_factory=Found)
+    grouping: Status | None = None  # what children inherit from a "Done" heading
+    status_inherited: bool = False
+    milestone_own: bool = False  # named by the heading itself, not by a field line
+
+
+class Walk:
+    """The state of one pass over a document's tokens."""
+
+    def __init__(self, source: str, lines: list[str], title: str | None) -> None:
+        self.roadmap = Roadmap(source=source, title=title)
+        self.lines = lines
+        self.stack: list[Section] = []
+        self.found = Found()  # links seen anywhere, for the document's repository
+        self.row_found: list[tuple[Item, Found]] = []
+        self.anchors: Counter[str] = Counter()
+        self.ids: set[str] = set()
+        self.numbered = False
+        self.started = False
+        self.seen_heading = False
+        self.last_level = 0
+        self.task_inline = -1
+
+    # -- sections -------------------------------------------------------------------------
+
+    def current(self) -> Section | None:
+        """The innermost open section, if it is an item; content outside items is preamble."""
+        if self.stack and self.stack[-1].kind == "item":
+            return self.stack[-1]
+        return None
+
+    def parent_item(self) -> Section | None:
+        """The innermost open item, wherever the stack's top is."""
+        return next((s for s in reversed(self.stack) if s.kind == "item"), None)
+
+    def close_to(self, level: int, line: int) -> None:
+        """Close every open section at `level` or deeper; the next heading starts at `line`."""
+        while self.stack and self.stack[-1].level >= level:
+            self.finish(self.stack.pop(), line - 1)
+
+    def finish(self, section: Section, end: int) -> None:
+        """Fix an item's last line and body once its section is closed."""
+        while end > section.line and not self.lines[end - 1].strip():
+            end -= 1
+        self.found.queries.extend(section.found.queries)
+        item = section.item
+        if item is None:
+            return
+        item.end_line = end
+        stop = end if section.body_end is None else section.body_end
+        item.body = "\n".join(self.lines[section.body_start:stop]).strip("\n")
+        self.attach(item, section.found)
+
+    def attach(self, item: Item, found: Found) -> None:
+        """Give an item the references found in its own text; record what did not parse."""
+        item.refs.extend(found.refs)  # type: ignore[arg-type]  # resolved in finish_refs
+        for bad in found.bad:
+            self.problem(item.line, "error", "bad-ref", f"reference does not parse: {bad.url}")
+
+    def problem(self, line: int, severity: str, code: str, message: str) -> None:
+        self.roadmap.problems.append(Problem(line, severity, message, code))  # type: ignore[arg-type]
+
+    def unique_anchor(self, text: str) -> str:
+        """GitHub's anchor for a heading, with `-1`, `-2` for repeats as GitHub numbers them."""
+        base = words.anchor(text)
+        count = self.anchors[base]
+        self.anchors[base] += 1
+        return base if count == 0 else f"{base}-{count}"
+
+    def unique_id(self, wanted: str | None, title: str, line: int) -> str:
+        """An explicit id as written, or a slug of the title made unique.
+
+        A repeated title (`Releases` under each quarter) takes its parent's id as a
+        prefix, which survives reordering; a number suffix is the last resort.
+        """
+        if wanted:
+            if wanted in self.ids:
+                self.problem(line, "error", "duplicate-id", f"duplicate item id {wanted!r}")
+            self.ids.add(wanted)
+            return wanted
+        base = words.slug(title) or f"item-{line}"
+        parent = self.parent_item()
+        if base in self.ids and parent and parent.item:
+            base = f"{parent.item.id}-{base}"
+        candidate, n = base, 1
+        while candidate in self.ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        if n > 1:
+            self.problem(line, "warning", "duplicate-title",
+                         f"id {base!r} is taken; this item gets {candidate!r} "
+                         "(add <!-- roadmap: id=... --> to keep it stable)")
+        self.ids.add(candidate)
+        return candidate
+
+    # -- items ----------------------------------------------------------------------------
+
+    def new_item(self, title: str, level: int, line: int, marker: str | None) -> Item:
+        """An item under the innermost open item, inheriting its milestone and grouping."""
+        title, status = words.split_status(title)
+        number, title = words.split_number(title)
+        if status is None:
+            title, status = words.split_status(title)
+        parent = self.parent_item()
+        item = Item(
+            id=self.unique_id(marker, title, line), number=number, title=title, level=level,
+            parent=parent.item.id if parent and parent.item else None, line=line,
+            end_line=line, anchor=None, status=status,
+            milestone=parent.item.milestone if parent and parent.item else None,
+        )
+        self.roadmap.items.append(item)
+        self.started = True
+        return item
+
+    def inherited_status(self) -> Status | None:
+        """The status of the nearest enclosing grouping heading ("Done", "Next", ...)."""
+        return next((s.grouping for s in reversed(self.stack) if s.grouping), None)
+
+
+def marker_id(markers: list[str]) -> str | None:
+    """The id of a `<!-- roadmap: id=... -->` marker among HTML comments."""
+    for comment in markers:
+        text = comment.strip()
+        if not text.startswith("roadmap:"):
+            continue
+        for pair in text[len("roadmap:"):].split():
+            key, _, value = pair.partition("=")
+            if key == "id" and words.slug(value) == value and value:
+                return value
+    return None
+
+
+# -- handlers -------------------------------------------------------------------------------
+
+
+def on_heading(walk: Walk, tokens: list[Token], i: int) -> int:
+    open_, inline = tokens[i], tokens[i + 1]
+    level = int(open_.tag[1])
+    start, stop = open_.map or (0, 1)
+    line = start + 1
+    text = plain_text(inline.children).replace("\n", " ").strip()
+    if walk.last_level and level > walk.last_level + 1:
+        walk.problem(line, "warning", "heading-level",
+                     f"heading level skips from h{walk.last_level} to h{level}")
+    walk.last_level = level
+    anchor = walk.unique_anchor(text)
+    walk.close_to(level, line)
+    if walk.stack:
+        top = walk.stack[-1]
+        top.body_end = start if top.body_end is None else top.body_end
+    kind = heading_kind(walk, text, level)
+    walk.seen_heading = True
+    section = Section(kind, level, line, body_start=stop)
+    found = section.found
+    scan(inline.children, line, found)
+    if kind == "title":
+        walk.roadmap.title = text
+    elif kind == "note":
+        walk.roadmap.notes.append(Note(text, line))
+    else:
+        section.item = open_item(walk, section, text, marker_after(tokens, i + 3, found))
+        section.item.anchor = anchor
+    walk.stack.append(section)
+    return i + 3
+
+
+def heading_kind(walk: Walk, text: str, level: int) -> str:
+    """Whether a heading is the document's title, a note about the document, or an item."""
+    bare, _ = words.split_status(text)
+    number, rest = words.split_number(bare)
+    grouping = words.milestone_of_heading(rest) or words.group_status(rest)
+    if not walk.seen_heading and not number and (
+        (level == 1 and not grouping)
+        or ("roadmap" in rest.lower() and not words.is_note_title(rest))
+    ):
+        return "title"
+    if walk.stack and walk.stack[-1].kind == "note" and level > walk.stack[-1].level:
+        return "note"
+    if number is None and words.is_note_title(rest):
+        outer = walk.parent_item()
+        if outer is None or level <= outer.level:
+            return "note"
+    if not walk.started and walk.numbered and number is None and not grouping:
+        return "note"
+    return "item"
+
+
+def marker_after(tokens: list[Token], j: int, found: Found) -> str | None:
+    """An id marker in the heading itself or in an HTML comment right after it."""
+    marker = marker_id(found.markers)
+    if marker is None and j < len(tokens) and tokens[j].type == "html_block":
+        extra = Found()
+        extra.add_html(tokens[j].content, 0)
+        marker = marker_id(extra.markers)
+    return marker
+
+
+def open_item(walk: Walk, section: Section, text: str, marker: str | None) -> Item:
+    item = walk.new_item(text, section.level, section.line, marker)
+    milestone = words.milestone_of_heading(item.title)
+    if milestone:
+        item.milestone = milestone
+        section.milestone_own = True
+    grouping = words.group_status(item.title)
+    if grouping is not None:
+        section.grouping = grouping
+        item.status = item.status or grouping
+    elif item.status is None:
+        item.status = walk.inherited_status()
+        section.status_inherited = item.status is not None
+    return item
+
+
+def on_inline(walk: Walk, tokens: list[Token], i: int) -> int:
+    token = tokens[i]
+    line = (token.map or (0, 0))[0] + 1
+    section = walk.current()
+    scan(token.children, line, section.found if section else walk.found)
+    if section is None or section.item is None:
+        return i + 1
+    if i == walk.task_inline:
+        task = task_of(token, line)
+        if task is not None:
+            section.item.tasks.append(task)
+            return i + 1
+    if ":" in token.content:
+        fields = [(text, line + n) for n, text in enumerate(lines_of(token.children))]
+        read_fields(walk, section, fields, list_follows(tokens, i))
+    return i + 1
+
+
+def task_of(token: Token, line: int) -> Task | None:
+    """A checklist line: a list item whose text starts with `[ ]` or `[x]`."""
+    content = token.content
+    mark = content[:3]
+    if mark not in _TASK_MARKS or (len(content) > 3 and not content[3].isspace()):
+        return None
+    text = plain_text(token.children)[3:].split("\n")[0].strip()
+    return Task(text, _TASK_MARKS[mark], line)
+
+
+def read_fields(walk: Walk, section: Section, fields: list[tuple[str, int]],
+                list_after: bool) -> None:
+    """`Status:`, `Owner:`, `Milestone:` and `Tracking issues:` lines of an item's text."""
+    item = section.item
+    assert item is not None
+    for text, line in fields:
+        pair = words.field_line(text)
+        if pair is None:
+            continue
+        name, value = pair
+        if name in words.STATUS_FIELDS:
+            status = words.status_of_words(value)
+            if status and (item.status is None or section.status_inherited):
+                item.status, section.status_inherited = status, False
+        elif name in words.OWNER_FIELDS:
+            item.owners.extend(o for o in words.logins(value, bare=True) if o not in item.owners)
+        elif name in words.MILESTONE_FIELDS and value and not section.milestone_own:
+            item.milestone = words.milestone_of_text(value)
+        elif name in words.TRACKING_FIELDS and not list_after and \
+                words.fold(value) in words.EMPTY_VALUES:
+            walk.problem(line, "warning", "empty-tracking",
+                             f"{item.title!r}: the tracking list is empty")
+
+
+def list_follows(tokens: list[Token], i: int) -> bool:
+    """Whether a non-empty list comes right after the paragraph holding token `i`."""
+    j = i + 2  # inline, paragraph_close, then the next block
+    return j < len(tokens) and tokens[j].type in _LISTS
+
+
+def on_list_item(walk: Walk, tokens: list[Token], i: int) -> int:
+    if i + 2 < len(tokens) and tokens[i + 1].type == "paragraph_open":
+        walk.task_inline = i + 2
+    return i + 1
+
+
+def on_html_block(walk: Walk, tokens: list[Token], i: int) -> int:
+    token = tokens[i]
+    section = walk.current()
+    found = section.found if section else walk.found
+    found.add_html(token.content, (token.map or (0, 0))[0] + 1)
+    return i + 1
+
+
+def on_front_matter(walk: Walk, tokens: list[Token], i: int) -> int:
+    if walk.roadmap.title is None:
+        walk.roadmap.title = yaml_title(tokens[i])
+    return i + 1
+
+
+def on_table(walk: Walk, tokens: list[Token], i: int) -> int:
+    table, end = tables.read_table(tokens, i)
+    if table.is_roadmap():
+        last: tuple[Item, Found] | None = None
+        for row in table.rows:
+            last = add_row(walk, table, row, last)
+        return end
+    section = walk.current()
+    target = section.found if section else walk.found
+    for row in table.all_rows():
+        for cell in row.cells:
+            scan(cell.children, row.line, target)
+    if section is not None:
+        fields = [(f"{name}: {value}", line) for name, value, line in table.fields()]
+        read_fields(walk, section, fields, list_after=True)
+    return end
+
+
+def add_row(walk: Walk, table: tables.Table, row: tables.Row,
+            last: tuple[Item, Found] | None) -> tuple[Item, Found] | None:
+    """A row of a roadmap table as an item under the current heading.
+
+    A row with no title continues the row above it. Returns the row item that the
+    next row may continue.
+    """
+    found = Found()
+    for cell in row.cells:
+        scan(cell.children, row.line, found)
+    walk.found.queries.extend(found.queries)
+    title = table.text(row, "title")
+    if not title and not table.text(row, "id"):
+        if last is not None:
+            continue_row(walk, table, row, found, last)
+        return last
+    if tables.is_placeholder(title) or not title:
+        return last
+    parent = walk.parent_item()
+    level = walk.stack[-1].level + 1 if walk.stack else 1
+    item = walk.new_item(title, level, row.line, marker_id(found.markers))
+    item.number = table.text(row, "id").rstrip(".") or item.number
+    item.anchor = parent.item.anchor if parent and parent.item else None
+    fill_row(walk, table, row, item)
+    walk.row_found.append((item, found))
+    return item, found
+
+
+def fill_row(walk: Walk, table: tables.Table, row: tables.Row, item: Item) -> None:
+    """Status, owners, milestone and body of a table row item from its columns."""
+    status_text = table.text(row, "status")
+    if item.status is None and status_text:
+        item.status = words.status_of_words(status_text)
+    if item.status is None:
+        item.status = walk.inherited_status()
+    owners = table.text(row, "owner")
+    item.owners.extend(o for o in words.logins(owners, bare=True) if o not in item.owners)
+    milestone = table.text(row, "milestone")
+    if milestone:
+        item.milestone = words.milestone_of_text(milestone)
+    body = table.body(row)
+    item.body = f"{item.body}\n{body}".strip("\n") if item.body else body
+
+
+def continue_row(walk: Walk, table: tables.Table, row: tables.Row, found: Found,
+                 last: tuple[Item, Found]) -> None:
+    """Fold a continuation row's cells into the row item above it."""
+    item, previous = last
+    previous.refs.extend(found.refs)
+    previous.bad.extend(found.bad)
+    item.end_line = row.line
+    fill_row(walk, table, row, item)
+
+
+HANDLERS: dict[str, Callable[[Walk, list[Token], int], int]] = {
+    "heading_open": on_heading,
+    "inline": on_inline,
+    "list_item_open": on_list_item,
+    "html_block": on_html_block,
+    "front_matter": on_front_matter,
+    "table_open": on_table,
+}
+
+
+def walk_tokens(tokens: list[Token], source: str, lines: list[str], title: str | None,
+                repo: str | None) -> Roadmap:
+    """Build the Roadmap of a token stream; `repo` resolves bare `#123` when given."""
+    walk = Walk(source, lines, title)
+    walk.numbered = any(
+        t.type == "heading_open" and words.split_number(
+            words.split_status(tokens[n + 1].content)[0])[0] is not None
+        for n, t in enumerate(tokens)
+    )
+    i, count = 0, len(tokens)
+    while i < count:
+        handler = HANDLERS.get(tokens[i].type)
+        i = handler(walk, tokens, i) if handler else i + 1
+    walk.close_to(0, len(lines) + 1)
+    for item, found in walk.row_found:
+        walk.attach(item, found)
+    finish_refs(walk, repo)
+    return walk.roadmap
+
+
+def finish_refs(walk: Walk, repo: str | None) -> None:
+    """Choose the document's repository, resolve bare `#123`, and drop repeated refs."""
+    roadmap = walk.roadmap
+    queries = sorted({q.url: q for q in walk.found.queries}.values(), key=lambda q: q.line)
+    roadmap.links = queries
+    roadmap.repo = repo or document_repo(roadmap, queries)
+    for item in roadmap.items:
+        resolved: dict[tuple[str | None, int], Ref] = {}
+        for ref in item.refs:
+            final = R.resolve(ref, roadmap.repo)
+            if final.repo is None:
+                walk.problem(item.line, "warning", "unresolved-ref",
+                             f"#{final.number} names no repository (use --repo or set "
+                             "`repos` in the configuration)")
+            resolved.setdefault((final.repo, final.number), final)
+        item.refs = list(resolved.values())
+
+
+def document_repo(roadmap: Roadmap, queries: list[QueryLink]) -> str | None:
+    """The repository the roadmap's own links point at: its label query, else most refs."""
+    for query in queries:
+        if query.repo and query.label:
+            return query.repo
+    refs = [ref for item in roadmap.items for ref in item.refs]
+    counts = Counter(ref.repo for ref in refs if isinstance(ref, Ref) and ref.repo)
+    return counts.most_common(1)[0][0] if counts else None

@@ -1,0 +1,256 @@
+"""What the words of a heading, cell or field line mean.
+
+These read plain text that markdown-it has already taken out of the Markdown
+structure: a heading's title, a table cell, a `Status:` line. Adding a status
+word, an emoji or a note title is one entry in a table here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from roadmap.model import Status, StatusValue
+
+#: Status words and emoji, lower-cased, to the status they declare.
+STATUS_WORDS: dict[str, StatusValue] = {
+    **dict.fromkeys(
+        ["done", "completed", "complete", "shipped", "released", "finished", "delivered",
+         "implemented", "merged", "landed", "recently completed", "closed", "achieved",
+         "available"],
+        "done",
+    ),
+    **dict.fromkeys(
+        ["in progress", "in-progress", "inprogress", "wip", "work in progress", "ongoing",
+         "started", "active", "doing", "now", "current", "in development", "in review",
+         "review", "under development", "being worked on", "partially done", "partial"],
+        "in-progress",
+    ),
+    **dict.fromkeys(
+        ["planned", "not started", "todo", "to do", "backlog", "next", "later", "future",
+         "proposed", "near-term", "near term", "long-term", "long term", "mid-term",
+         "medium term", "up next", "ideas", "open", "tbd", "hold", "on hold", "blocked",
+         "exploring", "investigating", "under consideration", "considering", "upcoming"],
+        "planned",
+    ),
+    **dict.fromkeys(
+        ["dropped", "cancelled", "canceled", "abandoned", "won't do", "wont do", "wontfix",
+         "won't fix", "rejected", "declined", "deferred indefinitely", "removed", "obsolete"],
+        "dropped",
+    ),
+}
+
+#: Emoji (without variation selectors) and GitHub shortcodes that declare a status.
+STATUS_EMOJI: dict[str, StatusValue] = {
+    "✅": "done", "✔": "done", "☑": "done", "🎉": "done", "🚀": "done",
+    ":white_check_mark:": "done", ":heavy_check_mark:": "done", ":ballot_box_with_check:": "done",
+    "🚧": "in-progress", "🏗": "in-progress", "🔨": "in-progress", "🔄": "in-progress",
+    ":construction:": "in-progress", ":building_construction:": "in-progress",
+    ":hammer:": "in-progress", ":arrows_counterclockwise:": "in-progress",
+    "⏳": "planned", "⌛": "planned", "📅": "planned", "🔜": "planned", "💭": "planned",
+    ":hourglass:": "planned", ":hourglass_flowing_sand:": "planned", ":soon:": "planned",
+    ":calendar:": "planned",
+    "❌": "dropped", "✖": "dropped", "🚫": "dropped", "⛔": "dropped",
+    ":x:": "dropped", ":no_entry_sign:": "dropped", ":no_entry:": "dropped",
+}
+
+_VARIATION_SELECTORS = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))
+_SEPARATORS = " \t-:\u2013\u2014"  # and the en and em dashes
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+
+#: Headings that explain the document instead of naming work: whole titles, and openings.
+_NOTE_TITLE = re.compile(
+    r"""^(?:(?:introduction|intro|overview|purpose|scope|summary|table\ of\ contents|contents
+    |toc|legend|status\ legend|status\ columns?|glossary|definitions|terminology|conventions
+    |contributing|contribute|contributors|feedback|disclaimer|notes?|background|motivation
+    |preamble|license|references|resources|links|faq|credits|funding|best\ practices
+    |process|issues|labels|searching|search|useful\ links|prior\ art)$
+    |(?:how|why|who|where|about|using|getting\ involved|get\ involved|contributing\ to
+    |frequently\ asked|acknowledg|things\ to\ avoid|see\ also|help\ wanted)\b
+    |.*\?$)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+#: Opening words that make a heading a status group ("Completed Roadmap Projects").
+_GROUP_LEADS: dict[str, StatusValue] = {
+    "completed": "done", "done": "done", "shipped": "done", "finished": "done",
+    "delivered": "done", "upcoming": "planned", "planned": "planned", "backlog": "planned",
+    "backlogs": "planned", "near-term": "planned", "long-term": "planned",
+    "mid-term": "planned", "future": "planned", "in-progress": "in-progress",
+    "ongoing": "in-progress", "dropped": "dropped", "cancelled": "dropped",
+}
+_STOP_WORDS = frozenset(
+    {"as", "was", "is", "the", "a", "an", "lead", "leads", "with", "by", "for", "of", "to",
+     "tbd", "and", "or", "from", "on", "in", "team", "help", "wanted", "none", "owner"}
+)
+
+_NUMBER = re.compile(r"^(?:(\d{1,3}(?:\.\d{1,3})*)\.?|([A-Za-z]|[IVX]{1,4})[.)]|(\d{1,3})\))$")
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_PERIOD = rf"(?:Q[1-4]|H[12]|[12]H|(?:early|mid|late|end\ of)\ \d{{4}}|{_MONTH}\ \d{{4}})"
+_VERSION = r"v?\d+(?:\.\d+)+(?:[-.]?[a-z]+\d*)?|v\d+"
+_MILESTONE_TOKEN = re.compile(
+    rf"(?:^|(?<=[\s(]))(?:{_PERIOD}(?:\s*\d{{4}})?|\d{{4}}(?:\s*{_PERIOD})?|{_VERSION}"
+    r"|(?:phase|milestone|release|sprint|stage|iteration)\s+\d+)(?=$|[\s,:;)(])",
+    re.IGNORECASE | re.VERBOSE,
+)
+_PARENTHETICAL = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_FIELD = re.compile(r"^\s*([A-Za-z][A-Za-z /'-]{0,30}?)\s*:\s*(.*)$")
+_LOGIN = re.compile(r"@?([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?![\w@.-])")
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?![\w-])")
+
+STATUS_FIELDS = frozenset({"status", "state", "progress"})
+OWNER_FIELDS = frozenset(
+    {"owner", "owners", "lead", "leads", "poc", "pocs", "point of contact", "points of contact",
+     "champion", "champions", "driver", "drivers", "assignee", "assignees", "contact",
+     "maintainer", "maintainers", "dri", "shepherd", "shepherds", "responsible"}
+)
+MILESTONE_FIELDS = frozenset(
+    {"milestone", "target", "target release", "target completion", "release", "eta",
+     "due", "due date", "timeline", "timespan", "version", "target version", "quarter",
+     "expected", "expected by", "when"}
+)
+TRACKING_FIELDS = frozenset(
+    {"tracking issue", "tracking issues", "tracking", "tracked in", "tracked by", "issues",
+     "issue", "tracking epic", "epic", "github issue", "github issues"}
+)
+EMPTY_VALUES = frozenset({"", "tbd", "n/a", "na", "none", "-", "—", "todo", "?"})
+
+
+def fold(text: str) -> str:
+    """Lower-case text with variation selectors and joiners removed, for lookups."""
+    return text.translate(_VARIATION_SELECTORS).strip().lower()
+
+
+def split_status(title: str) -> tuple[str, Status | None]:
+    """Take a leading or trailing status emoji or shortcode off a title."""
+    folded = title.translate(_VARIATION_SELECTORS)
+    for text, at_start in ((folded, True), (folded, False)):
+        token = _edge_token(text, at_start)
+        value = STATUS_EMOJI.get(token) if token else None
+        if token and value:
+            rest = text[len(token):] if at_start else text[: -len(token)]
+            return rest.strip(_SEPARATORS), Status(value, token)
+    return title, None
+
+
+def _edge_token(text: str, at_start: bool) -> str | None:
+    """The emoji or `:shortcode:` at one end of `text`."""
+    text = text.strip()
+    if not text:
+        return None
+    if (at_start and text[0] == ":") or (not at_start and text[-1] == ":"):
+        match = _SHORTCODE.match(text) if at_start else _SHORTCODE.search(text)
+        if match and (at_start or match.end() == len(text)):
+            return match.group(0)
+        return None
+    return text[0] if at_start else text[-1]
+
+
+def status_of_words(text: str) -> Status | None:
+    """The status a cell, field or grouping heading declares, if its words name one."""
+    raw = text.strip().strip("*_` ")
+    if not raw:
+        return None
+    key = fold(raw).rstrip(".:!")
+    value = STATUS_WORDS.get(key) or STATUS_EMOJI.get(key)
+    if value is None:
+        rest, emoji = split_status(raw)
+        if emoji is not None:
+            return Status(emoji.value, raw)
+        value = STATUS_WORDS.get(fold(rest).split("(")[0].strip().rstrip(".:"))
+    return Status(value, raw) if value else None
+
+
+def split_number(title: str) -> tuple[str | None, str]:
+    """Split `1.1 Runtime improvements` into `("1.1", "Runtime improvements")`."""
+    head, _, rest = title.partition(" ")
+    match = _NUMBER.match(head)
+    if match is None or not rest.strip():
+        return None, title
+    number = match.group(1) or match.group(2) or match.group(3)
+    return number, rest.strip()
+
+
+def is_note_title(title: str) -> bool:
+    """Whether a heading explains the document ("How can I help?") rather than naming work."""
+    return _NOTE_TITLE.match(title.strip()) is not None
+
+
+def milestone_of_heading(title: str) -> str | None:
+    """The milestone a heading names: `v2.0`, `Q3 2025`, `2026`, `Rook Ceph 1.21`.
+
+    A heading that opens with one names it up to a colon (`v0.4.0: Observability`);
+    a short one may end with it (`etcd 2.3alpha (November)`).
+    """
+    title = title.strip()
+    core = _PARENTHETICAL.sub("", title).strip()
+    match = _MILESTONE_TOKEN.search(core)
+    if match is None:
+        return None
+    if match.start() == 0:
+        head, colon, _ = title.partition(":")
+        return head.strip() if colon else title
+    if match.end() == len(core) and len(core.split()) <= 3:
+        return title
+    return None
+
+
+def milestone_of_text(text: str) -> str:
+    """The most specific milestone in a cell or field: a version or period if there is one."""
+    text = " ".join(text.split())
+    match = _MILESTONE_TOKEN.search(text)
+    if match is None or (match.start() == 0 and len(text) <= 20):
+        return text
+    return match.group(0).strip()
+
+
+def group_status(title: str) -> Status | None:
+    """The status a grouping heading gives its items: "Done", "Next", "Completed projects"."""
+    whole = status_of_words(title.split("(")[0])
+    if whole is not None:
+        return Status(whole.value, title.strip())
+    lead = fold(title).split(" ", 1)[0].rstrip(":")
+    value = _GROUP_LEADS.get(lead)
+    return Status(value, title.strip()) if value else None
+
+
+def field_line(text: str) -> tuple[str, str] | None:
+    """Split a `Name: value` line into a lower-cased name and its value."""
+    match = _FIELD.match(text)
+    if match is None:
+        return None
+    return match.group(1).strip().lower(), match.group(2).strip()
+
+
+def logins(text: str, bare: bool) -> list[str]:
+    """GitHub logins in text: `@mentions`, or with `bare` the names of an Owner field."""
+    found = _MENTION.findall(text)
+    if not found and bare:
+        found = [login for part in re.split(r"[,;/&]|\band\b", _PARENTHETICAL.sub(" ", text))
+                 for login in _part_logins(part)]
+    return list(dict.fromkeys(found))
+
+
+def _part_logins(part: str) -> list[str]:
+    """`vishh` of `vishh`, and only `robdolinms` of `robdolinms as lead coordinator`."""
+    names = part.split()
+    if not names or fold(names[0]) in _STOP_WORDS | EMPTY_VALUES:
+        return []
+    if len(names) <= 3 and not any(fold(n) in _STOP_WORDS for n in names):
+        return [n.lstrip("@") for n in names if _LOGIN.fullmatch(n)]
+    return [names[0].lstrip("@")] if _LOGIN.fullmatch(names[0]) else []
+
+
+def anchor(text: str) -> str:
+    """The anchor GitHub gives a heading (github-slugger): marks kept, symbols dropped."""
+    kept = (
+        ch for ch in text.lower()
+        if ch in " -_" or unicodedata.category(ch)[0] in "LMN"
+    )
+    return "".join(kept).replace(" ", "-")
+
+
+def slug(text: str) -> str:
+    """A stable, file-name-safe id: ASCII letters and digits joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:80].strip("-")
