@@ -85,7 +85,15 @@ def _parse(ctx: click.Context, file: Path | None, repo: str | None) -> Roadmap:
 
     config = _config(ctx)
     repo = parse_repo(repo) if repo else (config.repos[0] if config.repos else None)
-    return parse_file(file or config.roadmap, repo=repo)
+    return parse_file(file or _relative(config.roadmap), repo=repo)
+
+
+def _relative(path: Path) -> Path:
+    """A path as the user would type it: relative when it lies under the current folder."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 _FILE = click.argument("file", required=False, type=click.Path(path_type=Path))
