@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from roadmap import __version__
-from roadmap.errors import EXIT_PROBLEMS, ProblemsFound, RoadmapError
+from roadmap.errors import EXIT_PROBLEMS, InputError, ProblemsFound, RoadmapError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from roadmap.config import Config
     from roadmap.model import Roadmap
+    from roadmap.store import Store
 
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
@@ -57,19 +60,28 @@ def _fail(message: str, code: int) -> None:
 
 
 @click.group(cls=RoadmapGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", metavar="URL", envvar="ROADMAP_DATABASE_URL",
+              help="SQLAlchemy database URL (env ROADMAP_DATABASE_URL; default: SQLite "
+                   "file .roadmap/roadmap.db beside the roadmap).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Configuration file (default: roadmap.toml or [tool.roadmap] in "
                    "pyproject.toml, searched upwards).")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and debug logging.")
 @click.version_option(__version__, prog_name="roadmap")
 @click.pass_context
-def main(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
+def main(ctx: click.Context, db_url: str | None, config_path: Path | None,
+         verbose: bool) -> None:
     """Keep ROADMAP.md and the GitHub issues labelled `roadmap` in step.
 
     Exit codes: 0 ok, 1 problems found, 2 usage or input error, 3 internal error.
     """
     ctx.ensure_object(dict)
-    ctx.obj.update(config_path=config_path, verbose=verbose)
+    ctx.obj.update(config_path=config_path, verbose=verbose, db_url=db_url)
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("roadmap").setLevel(logging.DEBUG)
 
 
 def _config(ctx: click.Context) -> Config:
@@ -147,3 +159,136 @@ def build(ctx: click.Context) -> None:
         click.echo(render_problems(roadmap.source, problems), err=True)
     if any(p.severity == "error" for p in problems):
         sys.exit(EXIT_PROBLEMS)
+
+
+def _store(ctx: click.Context) -> Store:
+    """The store named by --db / ROADMAP_DATABASE_URL, or the default SQLite file."""
+    from roadmap.store import Store, default_url
+
+    url = ctx.obj["db_url"] or default_url(_config(ctx).roadmap)
+    store = Store.open(url)
+    ctx.call_on_close(store.close)
+    return store
+
+
+@main.command()
+@click.option("--repo", "repos", multiple=True, metavar="OWNER/NAME",
+              help="Repository to sync (repeatable; default: `repos` in the configuration).")
+@click.option("--label", help="Label that marks roadmap issues (default: configured, or "
+                              "`roadmap`).")
+@click.option("--api-url", envvar="GITHUB_API_URL", metavar="URL",
+              help="GitHub API URL (env GITHUB_API_URL; GitHub Enterprise or a test server).")
+@click.option("--full", is_flag=True, help="Read everything again instead of what changed.")
+@click.option("--no-wait", is_flag=True,
+              help="Stop (exit 4, place saved) instead of waiting when the rate limit runs out.")
+@click.option("--json", "as_json", is_flag=True, help="Print a summary per repository as JSON.")
+@click.pass_context
+def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url: str | None,
+         full: bool, no_wait: bool, as_json: bool) -> None:
+    """Fetch the roadmap issues, comments, events and linked pull requests into the store."""
+    from roadmap.github import DEFAULT_API_URL, GitHubClient, find_token
+    from roadmap.model import parse_repo
+    from roadmap.output import render_json, render_sync
+    from roadmap.progress import Feedback
+    from roadmap.sync import sync_repos
+
+    config = _config(ctx)
+    chosen = [parse_repo(r) for r in repos] or list(config.repos)
+    if not chosen:
+        raise InputError("no repository to sync: pass --repo OWNER/NAME or set `repos` "
+                         "in the configuration")
+    store = _store(ctx)
+    _save_items(store, config.roadmap)
+    token = find_token()
+    feedback = Feedback(quiet=as_json)
+    if token is None:
+        feedback.warn("no GitHub token (GITHUB_TOKEN, GH_TOKEN or `gh auth token`): "
+                      "syncing unauthenticated, 60 requests an hour")
+    client = GitHubClient(api_url or DEFAULT_API_URL, token, wait_for_reset=not no_wait,
+                          wait=feedback.wait)
+    try:
+        with feedback.progress() as progress:
+            summaries = sync_repos(store, client, chosen, label or config.label, full, progress)
+    finally:
+        client.close()
+    click.echo(render_json([s.to_dict() for s in summaries]) if as_json
+               else render_sync(summaries))
+
+
+def _save_items(store: Store, roadmap: Path) -> None:
+    """Store the parsed roadmap beside the issues, when there is one to parse."""
+    from roadmap.parse import parse_file
+
+    if roadmap.is_file():
+        store.save_items(parse_file(_relative(roadmap)))
+
+
+@main.command("issues")
+@click.option("--state", type=click.Choice(["open", "closed", "all"]), default="open",
+              show_default=True, help="Which issues to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the issues as JSON.")
+@click.pass_context
+def issues_command(ctx: click.Context, state: str, as_json: bool) -> None:
+    """List the synced roadmap issues from the store."""
+    from roadmap.output import render_issues, render_json
+
+    found = _store(ctx).load_issues(state)
+    click.echo(render_json([i.to_dict() for i in found]) if as_json else render_issues(found))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--repo", metavar="OWNER/NAME",
+              help="Repository the export is from (default: read from the issue URLs).")
+@click.option("--label", help="Label that marks roadmap issues (default: configured).")
+@click.pass_context
+def import_command(ctx: click.Context, file: Path, repo: str | None, label: str | None) -> None:
+    """Load a `gh issue list --json ...` export into the store, for offline use."""
+    from roadmap.ghexport import read_export
+    from roadmap.model import RemoteRepo, parse_repo
+
+    export = read_export(file, parse_repo(repo) if repo else None)
+    store = _store(ctx)
+    repo_id = store.save_repo(RemoteRepo(0, export.repo, f"https://github.com/{export.repo}"))
+    store.save_issue_page(repo_id, export.issues, label or _config(ctx).label, None)
+    saved = store.save_comments(repo_id, export.comments, None)
+    click.echo(f"{export.repo}: imported {len(export.issues)} issues and {saved} comments")
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Bring the store's schema to the newest revision (every command also does this)."""
+    from roadmap.store import migrate
+
+    engine = _engine(ctx)
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    after = migrate.current_revision(engine)
+    click.echo(f"upgraded from {before or 'empty'} to {after}" if before != after
+               else f"already at {after}")
+
+
+@db.command()
+@click.pass_context
+def current(ctx: click.Context) -> None:
+    """Print the store's schema revision, and whether it is the newest."""
+    from roadmap.store import migrate
+
+    engine = _engine(ctx)
+    revision, head = migrate.current_revision(engine), migrate.head_revision(engine)
+    click.echo(f"{revision or 'empty'} ({'up to date' if revision == head else f'head is {head}'})")
+
+
+def _engine(ctx: click.Context) -> Engine:
+    from roadmap.store import default_url
+    from roadmap.store.engine import make_engine
+
+    engine = make_engine(ctx.obj["db_url"] or default_url(_config(ctx).roadmap))
+    ctx.call_on_close(engine.dispose)
+    return engine

@@ -25,3 +25,21 @@ class ProblemsFound(RoadmapError):
     "The command ran and found problems (lint errors, a refused claim)."
 
     exit_code = EXIT_PROBLEMS
+
+EXIT_RATE_LIMITED = 4
+
+
+class GitHubError(RoadmapError):
+    "GitHub refused or could not be reached (bad token, unknown repository, network)."
+
+
+class RateLimited(RoadmapError):
+    "The API budget ran out and waiting was not allowed; the cursor is saved, run again later."
+
+    exit_code = EXIT_RATE_LIMITED
+
+
+class StoreBusy(RoadmapError):
+    "Another sync holds the store; this one refuses rather than interleave."
+
+    exit_code = EXIT_PROBLEMS

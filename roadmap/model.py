@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from roadmap.errors import InputError
@@ -132,3 +133,111 @@ def parse_repo(text: object) -> str:
     ) or text.split("/")[1] in (".", ".."):
         raise InputError(f"not a repository (expected OWNER/NAME): {text!r}")
     return text
+
+
+# -- what GitHub tells, as plain values (the GitHub module makes these, the store keeps them) --
+
+
+@dataclass(slots=True, frozen=True)
+class RemoteRepo:
+    """A repository as GitHub describes it."""
+
+    id: int
+    full_name: str
+    html_url: str
+
+
+@dataclass(slots=True)
+class RemoteIssue:
+    """An issue or pull request from a list answer: everything but comments and events."""
+
+    id: int
+    number: int
+    title: str
+    body: str
+    state: str
+    state_reason: str | None
+    is_pull_request: bool
+    author: str | None
+    labels: list[str]
+    assignees: list[str]
+    milestone: str | None
+    comments: int
+    html_url: str
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(slots=True, frozen=True)
+class RemoteComment:
+    """A comment on an issue."""
+
+    id: int
+    issue_number: int
+    author: str | None
+    author_is_bot: bool
+    body: str
+    html_url: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(slots=True, frozen=True)
+class RemoteEvent:
+    """An assignment or label event."""
+
+    id: int
+    event: str
+    actor: str | None
+    subject: str | None
+    created_at: datetime
+
+
+@dataclass(slots=True, frozen=True)
+class RemotePull:
+    """A pull request linked to an issue."""
+
+    url: str
+    repo: str
+    number: int
+    title: str
+    state: str
+    merged: bool
+    author: str | None
+    kind: str
+    updated_at: datetime
+
+
+@dataclass(slots=True, frozen=True)
+class StoredIssue:
+    """An issue as `roadmap issues` lists it from the store."""
+
+    repo: str
+    number: int
+    title: str
+    state: str
+    assignees: list[str]
+    labels: list[str]
+    is_pull_request: bool
+    comments: int
+    updated_at: datetime
+    url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["updated_at"] = self.updated_at.isoformat().replace("+00:00", "Z")
+        return data
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """A GitHub timestamp (`2026-11-28T19:00:00Z`) as an aware UTC datetime."""
+    if not text:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def issue_number_of(url: str) -> int | None:
+    """The number at the end of an issue URL (`.../issues/12`)."""
+    tail = url.rstrip("/").rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() else None

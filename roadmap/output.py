@@ -6,7 +6,7 @@ import json
 import unicodedata
 from typing import Any
 
-from roadmap.model import Item, Problem, Roadmap
+from roadmap.model import Item, Problem, Roadmap, StoredIssue
 
 
 def terminal_safe(text: str) -> str:
@@ -61,3 +61,30 @@ def render_problems(source: str, problems: list[Problem]) -> str:
     return terminal_safe("\n".join(
         f"{source}:{p.line}: {p.severity}: {p.message}" for p in problems
     ))
+
+
+def render_sync(summaries: list[Any]) -> str:
+    """One line per repository: what changed and what it cost."""
+    lines = []
+    for s in summaries:
+        left = "" if s.rate_limit_remaining is None else \
+            f"; {s.rate_limit_remaining} left in the rate limit"
+        lines.append(
+            f"{s.repo}: {s.issues_seen} issues seen ({s.new} new, {s.updated} updated, "
+            f"{s.dropped} dropped), {s.comments} comments; {s.requests} requests, "
+            f"{s.not_modified} not modified{left}; {s.duration_s:.1f}s"
+        )
+    return terminal_safe("\n".join(lines))
+
+
+def render_issues(issues: list[StoredIssue]) -> str:
+    """A table of issues: reference, state, assignees, title."""
+    if not issues:
+        return "no roadmap issues in the store (run `roadmap sync` or `roadmap import`)"
+    lines = []
+    for issue in issues:
+        who = ",".join(f"@{a}" for a in issue.assignees) or "-"
+        kind = "PR " if issue.is_pull_request else ""
+        lines.append(f"{issue.repo}#{issue.number}\t{issue.state}\t{who}\t{kind}"
+                     f"{' '.join(issue.title.split())}")
+    return terminal_safe("\n".join(lines))

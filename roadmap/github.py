@@ -1,0 +1,352 @@
+"""GitHub through PyGithub: the only module that imports it.
+
+Lists are read page by page as raw JSON through PyGithub's requester (its
+PaginatedList keeps every element and sends no ETags), turned into the plain
+values of `roadmap.model`, and dropped. Everything GitHub answers is untrusted:
+it is only ever read as data. The token is handed to PyGithub and never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import github
+from github import Auth, Github
+from requests.exceptions import ConnectionError as RequestsConnectionError
+from requests.exceptions import RequestException
+from urllib3.util.retry import Retry
+
+from roadmap.errors import GitHubError, RateLimited
+from roadmap.model import (
+    RemoteComment,
+    RemoteEvent,
+    RemoteIssue,
+    RemotePull,
+    RemoteRepo,
+    issue_number_of,
+)
+from roadmap.model import (
+    parse_time as when,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.github.com"
+PER_PAGE = 100
+#: Secondary limits and 5xx answers are retried this many times before giving up.
+MAX_RETRIES = 5
+_LINK = re.compile(r'<([^>]+)>;\s*rel="([^"]+)"')
+_EVENTS_KEPT = frozenset({"assigned", "unassigned", "labeled", "unlabeled", "closed",
+                          "reopened", "renamed", "transferred"})
+
+
+def find_token() -> str | None:
+    """`GITHUB_TOKEN`, else `GH_TOKEN`, else what `gh auth token` prints, else None."""
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    gh = shutil.which("gh")
+    if gh is None:
+        return None
+    try:
+        out = subprocess.run([gh, "auth", "token"], capture_output=True, text=True,
+                             timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def api_url_from_env() -> str:
+    return os.environ.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL
+
+
+@dataclass(slots=True)
+class Page:
+    """One answer of a list call: its items (None when 304), next link and ETag."""
+
+    items: list[dict[str, Any]] | None
+    next_url: str | None
+    last_url: str | None
+    etag: str | None
+
+
+@dataclass(slots=True)
+class Counters:
+    requests: int = 0
+    not_modified: int = 0
+    rate_remaining: int | None = None
+    rate_reset: float | None = None
+
+
+class GitHubClient:
+    """A PyGithub client with the pacing, retries and rate-limit handling the sync needs.
+
+    `wait` is called with the seconds to wait and a reason when GitHub asks the
+    tool to slow down; it sleeps (showing a countdown on a terminal). With
+    `wait_for_reset=False` an exhausted budget raises RateLimited instead.
+    """
+
+    def __init__(self, api_url: str, token: str | None, *, wait_for_reset: bool = True,
+                 backoff: float = 0.5, timeout: int = 30,
+                 wait: Callable[[float, str], None] | None = None) -> None:
+        self.api_url = api_url.rstrip("/")
+        retry = Retry(total=MAX_RETRIES, connect=MAX_RETRIES, read=MAX_RETRIES,
+                      status=MAX_RETRIES, backoff_factor=backoff, backoff_max=30,
+                      status_forcelist=(500, 502, 503, 504),
+                      allowed_methods=frozenset({"GET", "HEAD"}),
+                      respect_retry_after_header=True, raise_on_status=False)
+        self._github = Github(
+            auth=Auth.Token(token) if token else None, base_url=self.api_url,
+            per_page=PER_PAGE, timeout=timeout, retry=retry,
+            # Pacing is ours: conditional and sequential requests need no fixed delay.
+            seconds_between_requests=None, seconds_between_writes=1.0,
+        )
+        self._requester = self._github.requester
+        self.wait_for_reset = wait_for_reset
+        self.counters = Counters()
+        self._wait = wait or (lambda seconds, _reason: time.sleep(seconds))
+
+    def close(self) -> None:
+        self._github.close()
+
+    # -- requests -------------------------------------------------------------------------
+
+    def get(self, url: str, params: dict[str, Any] | None = None,
+            etag: str | None = None) -> tuple[int, dict[str, str], Any]:
+        """A GET with an optional `If-None-Match`: (status, headers, JSON or None).
+
+        Secondary limits are waited out; an exhausted budget is waited out or raises
+        RateLimited; 5xx answers and dropped connections were already retried with
+        backoff by urllib3. Other failures raise GitHubError with one clear line.
+        """
+        headers = {"If-None-Match": etag} if etag else None
+        for attempt in range(MAX_RETRIES + 1):
+            try:
+                status, answer_headers, body = self._requester.requestJson(
+                    "GET", url, params, headers)
+            except RequestException as error:
+                raise self._network_error(error) from None
+            self._count(answer_headers)
+            data = _json(body)
+            if status == 304:
+                self.counters.not_modified += 1
+                return status, answer_headers, None
+            if status < 400:
+                return status, answer_headers, data
+            if not self._should_retry(status, answer_headers, attempt):
+                raise self._error(status, data, url)
+        raise GitHubError(f"{self._where(url)}: GitHub kept refusing after {MAX_RETRIES} tries")
+
+    def _count(self, headers: dict[str, str]) -> None:
+        self.counters.requests += 1
+        remaining = headers.get("x-ratelimit-remaining")
+        reset = headers.get("x-ratelimit-reset")
+        if remaining is not None and remaining.isdigit():
+            self.counters.rate_remaining = int(remaining)
+        if reset is not None and reset.isdigit():
+            self.counters.rate_reset = float(reset)
+
+    def _should_retry(self, status: int, headers: dict[str, str], attempt: int) -> bool:
+        """Wait out a secondary limit or the primary budget, when that is allowed."""
+        if status not in (403, 429) or attempt >= MAX_RETRIES:
+            return False
+        retry_after = headers.get("retry-after")
+        if retry_after is not None and retry_after.isdigit():
+            self._wait(float(retry_after), "secondary rate limit")
+            return True
+        if headers.get("x-ratelimit-remaining") == "0":
+            reset = float(headers.get("x-ratelimit-reset") or time.time() + 60)
+            if not self.wait_for_reset:
+                when = datetime.fromtimestamp(reset, UTC).strftime("%H:%M:%S UTC")
+                raise RateLimited(f"GitHub API rate limit reached; it resets at {when}. "
+                                  "The sync stopped with its place saved: run it again then")
+            self._wait(max(0.0, reset - time.time()) + 1, "rate limit reset")
+            return True
+        return False
+
+    def _error(self, status: int, data: Any, url: str) -> GitHubError:
+        where = self._where(url)
+        message = _message(data, status)
+        if status == 401:
+            return GitHubError(f"{where}: bad credentials (check GITHUB_TOKEN or GH_TOKEN)")
+        if status == 404:
+            return NotFound(f"{where}: not found (unknown repository, or no access)")
+        if status == 410:
+            return NotFound(f"{where}: gone ({message})")
+        if status in (403, 429):
+            return GitHubError(f"{where}: forbidden by GitHub ({message})")
+        return GitHubError(f"{where}: GitHub answered {status} ({message})")
+
+    def _network_error(self, error: RequestException) -> GitHubError:
+        kind = "unreachable" if isinstance(error, RequestsConnectionError) else "network error"
+        return GitHubError(f"{self.api_url}: {kind} ({type(error).__name__})")
+
+    def _where(self, url: str) -> str:
+        path = urlsplit(url).path if url.startswith("http") else url
+        return f"GitHub {path}"
+
+    # -- list calls -----------------------------------------------------------------------
+
+    def get_page(self, url: str, params: dict[str, Any] | None = None,
+                 etag: str | None = None) -> Page:
+        status, headers, data = self.get(url, params, etag)
+        links = dict((rel, href) for href, rel in _LINK.findall(headers.get("link", "")))
+        if status == 304:
+            return Page(None, None, None, etag)
+        if not isinstance(data, list):
+            raise GitHubError(f"{self._where(url)}: expected a list from GitHub")
+        return Page(data, links.get("next"), links.get("last"), headers.get("etag"))
+
+    def pages(self, url: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        """Every page of a list call, following `next` links."""
+        page = self.get_page(url, params)
+        while True:
+            yield page.items or []
+            if page.next_url is None:
+                return
+            page = self.get_page(page.next_url)
+
+    # -- resources ------------------------------------------------------------------------
+
+    def fetch_repo(self, full_name: str) -> RemoteRepo:
+        _, _, data = self.get(f"/repos/{full_name}")
+        return RemoteRepo(int(data["id"]), str(data["full_name"]), str(data["html_url"]))
+
+    def fetch_issue(self, full_name: str, number: int) -> tuple[str, RemoteIssue | str | None]:
+        """One issue's fate: ("ok", issue), ("transferred", new URL), or ("deleted", None)."""
+        try:
+            _, _, data = self.get(f"/repos/{full_name}/issues/{number}")
+        except NotFound:
+            return "deleted", None
+        # PyGithub follows GitHub's 301 for a transferred issue to its new home.
+        issue = parse_issue(data)
+        if f"/{full_name.lower()}/" not in issue.html_url.lower():
+            return "transferred", issue.html_url
+        return "ok", issue
+
+    def fetch_login(self) -> str:
+        _, _, data = self.get("/user")
+        return str(data["login"])
+
+
+def _json(body: str | bytes | None) -> Any:
+    """The JSON of an answer body; GitHub's answers are JSON, anything else is a message."""
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return {"message": "a non-JSON answer"}
+
+
+def _message(data: Any, status: int) -> str:
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return " ".join(data["message"].split())[:200]
+    return str(status)
+
+
+class NotFound(GitHubError):
+    "GitHub answered 404 or 410: no such repository or issue, or no access to it."
+
+
+# -- raw JSON to plain values -----------------------------------------------------------------
+
+
+def _login(user: Any) -> str | None:
+    return str(user["login"]) if isinstance(user, dict) and user.get("login") else None
+
+
+def parse_issue(data: dict[str, Any]) -> RemoteIssue:
+    """An issue or pull request of a list answer."""
+    milestone = data.get("milestone")
+    return RemoteIssue(
+        id=int(data["id"]), number=int(data["number"]), title=str(data.get("title") or ""),
+        body=str(data.get("body") or ""), state=str(data.get("state") or "open"),
+        state_reason=data.get("state_reason"),
+        is_pull_request="pull_request" in data,
+        author=_login(data.get("user")),
+        labels=[str(label["name"]) for label in data.get("labels") or []
+                if isinstance(label, dict) and "name" in label],
+        assignees=[login for user in data.get("assignees") or [] if (login := _login(user))],
+        milestone=str(milestone["title"]) if isinstance(milestone, dict) else None,
+        comments=int(data.get("comments") or 0), html_url=str(data.get("html_url") or ""),
+        created_at=when(data["created_at"]) or datetime.now(UTC),
+        updated_at=when(data["updated_at"]) or datetime.now(UTC),
+        closed_at=when(data.get("closed_at")),
+    )
+
+
+def parse_comment(data: dict[str, Any]) -> RemoteComment | None:
+    number = issue_number_of(str(data.get("issue_url") or ""))
+    if number is None:
+        return None
+    user = data.get("user")
+    return RemoteComment(
+        id=int(data["id"]), issue_number=number, author=_login(user),
+        author_is_bot=isinstance(user, dict) and user.get("type") == "Bot",
+        body=str(data.get("body") or ""), html_url=str(data.get("html_url") or ""),
+        created_at=when(data["created_at"]) or datetime.now(UTC),
+        updated_at=when(data.get("updated_at") or data["created_at"]) or datetime.now(UTC),
+    )
+
+
+def parse_timeline(entries: list[dict[str, Any]]) -> tuple[list[RemoteEvent], list[RemotePull]]:
+    """Assignment and label events, and linked pull requests, from an issue's timeline."""
+    events: list[RemoteEvent] = []
+    pulls: list[RemotePull] = []
+    for entry in entries:
+        kind = entry.get("event")
+        if kind in _EVENTS_KEPT and entry.get("id") is not None:
+            events.append(_event(entry))
+        elif kind in ("cross-referenced", "connected"):
+            pull = _pull(entry)
+            if pull is not None:
+                pulls.append(pull)
+    return events, pulls
+
+
+def _event(entry: dict[str, Any]) -> RemoteEvent:
+    subject = None
+    if isinstance(entry.get("label"), dict):
+        subject = entry["label"].get("name")
+    elif isinstance(entry.get("assignee"), dict):
+        subject = entry["assignee"].get("login")
+    elif isinstance(entry.get("rename"), dict):
+        subject = entry["rename"].get("to")
+    return RemoteEvent(int(entry["id"]), str(entry["event"]), _login(entry.get("actor")),
+                       str(subject) if subject is not None else None,
+                       when(entry.get("created_at")) or datetime.now(UTC))
+
+
+def _pull(entry: dict[str, Any]) -> RemotePull | None:
+    source = entry.get("source") or {}
+    issue = source.get("issue") if isinstance(source, dict) else None
+    if not isinstance(issue, dict) or "pull_request" not in issue:
+        return None
+    pull = issue["pull_request"] or {}
+    repo = str((issue.get("repository") or {}).get("full_name") or "")
+    url = str(issue.get("html_url") or "")
+    if not repo and "/pull/" in url:
+        repo = "/".join(url.split("/")[3:5])
+    return RemotePull(
+        url=url, repo=repo, number=int(issue["number"]), title=str(issue.get("title") or ""),
+        state=str(issue.get("state") or "open"), merged=bool(pull.get("merged_at")),
+        author=_login(issue.get("user")),
+        kind="closing" if entry.get("event") == "connected" else "cross-referenced",
+        updated_at=when(issue.get("updated_at")) or datetime.now(UTC),
+    )
+
+
+__all__ = ["GitHubClient", "api_url_from_env", "find_token", "github"]

@@ -1,0 +1,362 @@
+"""The store: SQLite by default, PostgreSQL for teams. `save_*` write, `load_*` read.
+
+Every write is one transaction, so an interrupted sync leaves the store as it was
+after its last committed page. SQLAlchemy objects never leave this package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from roadmap.errors import InputError, StoreBusy
+from roadmap.model import (
+    RemoteComment,
+    RemoteEvent,
+    RemoteIssue,
+    RemotePull,
+    RemoteRepo,
+    Roadmap,
+    StoredIssue,
+)
+from roadmap.store import migrate
+from roadmap.store.engine import default_url, make_engine
+from roadmap.store.models import (
+    Comment,
+    Cursor,
+    Event,
+    Issue,
+    PullLink,
+    Repository,
+    RoadmapItem,
+    SyncRun,
+)
+
+__all__ = ["Store", "default_url"]
+
+
+@dataclass(slots=True, frozen=True)
+class CursorState:
+    position: str | None
+    url: str | None
+    etag: str | None
+
+
+class Store:
+    """One database, brought to the newest schema when opened."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine)
+        except OperationalError as error:
+            engine.dispose()
+            raise InputError(f"cannot open the store: {error.orig}") from None
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction: committed when the block ends, rolled back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def _insert(self, model: type[Any]) -> Any:
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(model)
+
+    def _upsert(self, session: Session, model: type[Any], rows: Sequence[dict[str, Any]],
+                keys: Sequence[str]) -> None:
+        if not rows:
+            return
+        statement = self._insert(model)
+        columns = {name: statement.excluded[name] for name in rows[0] if name not in keys}
+        session.execute(statement.on_conflict_do_update(index_elements=list(keys),
+                                                        set_=columns), list(rows))
+
+    # -- locking ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def sync_lock(self) -> Iterator[None]:
+        """Hold the store for one sync; a second sync at the same time refuses clearly."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as connection:
+                got = connection.execute(text("SELECT pg_try_advisory_lock(7202611)")).scalar()
+                if not got:
+                    raise StoreBusy("another sync is using this store; try again when it ends")
+                try:
+                    yield
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(7202611)"))
+            return
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.sync-lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreBusy(f"another sync is using {Path(database).name}; "
+                                "try again when it ends") from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+
+    # -- sync bookkeeping ---------------------------------------------------------------
+
+    def save_repo(self, repo: RemoteRepo) -> int:
+        """Record a repository (GitHub's id may be unknown: None); return the store's id."""
+        with self.session() as session:
+            existing = session.scalar(select(Repository).where(
+                func.lower(Repository.full_name) == repo.full_name.lower()))
+            if existing is None:
+                existing = Repository(full_name=repo.full_name, html_url=repo.html_url)
+                session.add(existing)
+            existing.full_name, existing.html_url = repo.full_name, repo.html_url
+            existing.github_id = repo.id or existing.github_id
+            session.flush()
+            return existing.id
+
+    def load_cursor(self, repo_id: int, name: str) -> CursorState:
+        with self.session() as session:
+            row = session.get(Cursor, (repo_id, name))
+            return CursorState(row.position, row.url, row.etag) if row else CursorState(
+                None, None, None)
+
+    def save_cursor(self, session: Session | None, repo_id: int, name: str,
+                    state: CursorState) -> None:
+        """Move a cursor, inside `session` when given so it commits with the page."""
+        row = {"repo_id": repo_id, "name": name, "position": state.position,
+               "url": state.url, "etag": state.etag}
+        if session is not None:
+            self._upsert(session, Cursor, [row], ["repo_id", "name"])
+            return
+        with self.session() as own:
+            self._upsert(own, Cursor, [row], ["repo_id", "name"])
+
+    def reset_cursors(self, repo_id: int) -> None:
+        with self.session() as session:
+            session.execute(delete(Cursor).where(Cursor.repo_id == repo_id))
+
+    def begin_run(self, repo: str, full: bool) -> int:
+        with self.session() as session:
+            run = SyncRun(repo=repo, started_at=now(), full=full)
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, **fields: Any) -> None:
+        with self.session() as session:
+            session.execute(update(SyncRun).where(SyncRun.id == run_id)
+                            .values(finished_at=now(), **fields))
+
+    # -- issues -------------------------------------------------------------------------
+
+    def save_issue_page(self, repo_id: int, issues: list[RemoteIssue], label: str,
+                        cursor: tuple[str, CursorState] | None) -> tuple[int, int, int]:
+        """Upsert one page of issues and move the cursor, in one transaction.
+
+        Returns how many were new, updated, and dropped (no longer labelled).
+        """
+        wanted = label.lower()
+        with self.session() as session:
+            known = dict(session.execute(
+                select(Issue.number, Issue.updated_at).where(
+                    Issue.repo_id == repo_id, Issue.number.in_([i.number for i in issues]))
+            ).all())
+            rows = [_issue_row(repo_id, issue, wanted) for issue in issues]
+            self._upsert(session, Issue, rows, ["repo_id", "number"])
+            if cursor is not None:
+                self.save_cursor(session, repo_id, cursor[0], cursor[1])
+        new = sum(1 for i in issues if i.number not in known)
+        updated = sum(1 for i in issues
+                      if i.number in known and known[i.number] != i.updated_at)
+        dropped = sum(1 for row in rows if not row["on_roadmap"])
+        return new, updated, dropped
+
+    def mark_gone(self, repo_id: int, number: int, gone: str, moved_to: str | None) -> None:
+        """An issue deleted, transferred or unlabelled leaves the roadmap; its history stays."""
+        with self.session() as session:
+            session.execute(update(Issue).where(Issue.repo_id == repo_id,
+                                                Issue.number == number)
+                            .values(on_roadmap=False, gone=gone, moved_to=moved_to,
+                                    synced_at=now()))
+
+    def load_repo_id(self, full_name: str, synced: bool = True) -> int | None:
+        """The store's id of a repository; with `synced`, only one GitHub's id is known for."""
+        query = select(Repository.id).where(
+            func.lower(Repository.full_name) == full_name.lower())
+        if synced:
+            query = query.where(Repository.github_id.is_not(None))
+        with self.session() as session:
+            return session.scalar(query)
+
+    def load_issue_state(self, issue_id: int) -> str | None:
+        with self.session() as session:
+            return session.scalar(select(Issue.state).where(Issue.id == issue_id))
+
+    def mark_details(self, issue_id: int, updated_at: datetime) -> None:
+        """Record that an issue's stored details stand for `updated_at` (kept as they are)."""
+        with self.session() as session:
+            session.execute(update(Issue).where(Issue.id == issue_id)
+                            .values(details_at=updated_at))
+
+    def load_roadmap_numbers(self, repo_id: int) -> set[int]:
+        with self.session() as session:
+            return set(session.scalars(select(Issue.number).where(
+                Issue.repo_id == repo_id, Issue.on_roadmap.is_(True))))
+
+    def load_issue_ids(self, repo_id: int) -> dict[int, int]:
+        """Number to id of every issue the store knows in a repository."""
+        with self.session() as session:
+            return dict(session.execute(select(Issue.number, Issue.id).where(
+                Issue.repo_id == repo_id)).all())
+
+    def load_stale_details(self, repo_id: int) -> list[tuple[int, int, datetime, int, int]]:
+        """Roadmap issues whose comments, events and pulls are older than the issue:
+        (id, number, updated_at, comment count GitHub gives, comments stored)."""
+        stored = (select(func.count(Comment.id)).where(Comment.issue_id == Issue.id)
+                  .correlate(Issue).scalar_subquery())
+        with self.session() as session:
+            return [tuple(row) for row in session.execute(
+                select(Issue.id, Issue.number, Issue.updated_at, Issue.comments, stored)
+                .where(Issue.repo_id == repo_id, Issue.on_roadmap.is_(True),
+                       (Issue.details_at.is_(None)) | (Issue.details_at < Issue.updated_at))
+                .order_by(Issue.updated_at)
+            ).all()]
+
+    def save_comments(self, repo_id: int, comments: list[RemoteComment],
+                      cursor: tuple[str, CursorState] | None,
+                      replace_for: int | None = None) -> int:
+        """Upsert comments of known issues (others are skipped); with `replace_for`, the
+        given list is that issue's complete set and stored comments not in it go."""
+        ids = self.load_issue_ids(repo_id)
+        rows = [_comment_row(ids[c.issue_number], c) for c in comments if c.issue_number in ids]
+        with self.session() as session:
+            if replace_for is not None:
+                session.execute(delete(Comment).where(
+                    Comment.issue_id == replace_for,
+                    Comment.id.not_in([row["id"] for row in rows])))
+            self._upsert(session, Comment, rows, ["id"])
+            if cursor is not None:
+                self.save_cursor(session, repo_id, cursor[0], cursor[1])
+        return len(rows)
+
+    def save_details(self, issue_id: int, updated_at: datetime, events: list[RemoteEvent],
+                     pulls: list[RemotePull]) -> None:
+        """An issue's events and linked pull requests, complete, as of `updated_at`."""
+        with self.session() as session:
+            session.execute(delete(Event).where(Event.issue_id == issue_id))
+            session.execute(delete(PullLink).where(PullLink.issue_id == issue_id))
+            self._upsert(session, Event, [_event_row(issue_id, e) for e in events], ["id"])
+            pull_rows = {p.url: _pull_row(issue_id, p) for p in pulls}
+            self._upsert(session, PullLink, list(pull_rows.values()), ["issue_id", "pr_url"])
+            session.execute(update(Issue).where(Issue.id == issue_id)
+                            .values(details_at=updated_at))
+
+    def load_issues(self, state: str = "all") -> list[StoredIssue]:
+        """The roadmap issues in the store, newest change first."""
+        query = (select(Issue, Repository.full_name).join(Repository)
+                 .where(Issue.on_roadmap.is_(True))
+                 .order_by(Issue.updated_at.desc(), Issue.id))
+        if state in ("open", "closed"):
+            query = query.where(Issue.state == state)
+        with self.session() as session:
+            return [StoredIssue(repo, i.number, i.title, i.state, list(i.assignees),
+                                list(i.labels), i.is_pull_request, i.comments, i.updated_at,
+                                i.html_url)
+                    for i, repo in session.execute(query)]
+
+    def load_counts(self) -> dict[str, int]:
+        """How many rows each table holds, for summaries and tests."""
+        models = {"issues": Issue, "comments": Comment, "events": Event,
+                  "pull_links": PullLink, "items": RoadmapItem, "sync_runs": SyncRun}
+        with self.session() as session:
+            return {name: session.scalar(select(func.count()).select_from(model)) or 0
+                    for name, model in models.items()}
+
+    # -- roadmap items ------------------------------------------------------------------
+
+    def save_items(self, roadmap: Roadmap) -> None:
+        """Replace the stored items with those of a freshly parsed roadmap."""
+        rows = [{
+            "id": item.id, "position": n, "number": item.number, "title": item.title,
+            "level": item.level, "parent": item.parent, "line": item.line,
+            "end_line": item.end_line, "anchor": item.anchor, "body": item.body,
+            "status": item.status.value if item.status else None,
+            "status_raw": item.status.raw if item.status else None,
+            "milestone": item.milestone, "owners": list(item.owners),
+            "refs": [{"kind": r.kind, "repo": r.repo, "number": r.number, "url": r.url}
+                     for r in item.refs],
+            "tasks": [{"text": t.text, "done": t.done, "line": t.line} for t in item.tasks],
+            "source": roadmap.source,
+        } for n, item in enumerate(roadmap.items)]
+        with self.session() as session:
+            session.execute(delete(RoadmapItem))
+            if rows:
+                session.execute(self._insert(RoadmapItem), rows)
+
+    def load_item_ids(self) -> list[str]:
+        with self.session() as session:
+            return list(session.scalars(select(RoadmapItem.id).order_by(RoadmapItem.position)))
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _issue_row(repo_id: int, issue: RemoteIssue, label: str) -> dict[str, Any]:
+    labelled = label in (name.lower() for name in issue.labels)
+    return {
+        "github_id": issue.id or None, "repo_id": repo_id, "number": issue.number,
+        "title": issue.title,
+        "body": issue.body, "state": issue.state, "state_reason": issue.state_reason,
+        "is_pull_request": issue.is_pull_request, "author": issue.author,
+        "labels": issue.labels, "assignees": issue.assignees, "milestone": issue.milestone,
+        "comments": issue.comments, "html_url": issue.html_url,
+        "created_at": issue.created_at, "updated_at": issue.updated_at,
+        "closed_at": issue.closed_at, "on_roadmap": labelled,
+        "gone": None if labelled else "unlabeled", "moved_to": None, "synced_at": now(),
+    }
+
+
+def _comment_row(issue_id: int, comment: RemoteComment) -> dict[str, Any]:
+    return {"id": comment.id, "issue_id": issue_id, "author": comment.author,
+            "author_is_bot": comment.author_is_bot, "body": comment.body,
+            "html_url": comment.html_url, "created_at": comment.created_at,
+            "updated_at": comment.updated_at}
+
+
+def _event_row(issue_id: int, event: RemoteEvent) -> dict[str, Any]:
+    return {"id": event.id, "issue_id": issue_id, "event": event.event, "actor": event.actor,
+            "subject": event.subject, "created_at": event.created_at}
+
+
+def _pull_row(issue_id: int, pull: RemotePull) -> dict[str, Any]:
+    return {"issue_id": issue_id, "pr_url": pull.url, "repo": pull.repo,
+            "number": pull.number, "title": pull.title, "state": pull.state,
+            "merged": pull.merged, "author": pull.author, "kind": pull.kind,
+            "updated_at": pull.updated_at}
+
+
+__all__ += ["CursorState", "SQLAlchemyError", "now"]

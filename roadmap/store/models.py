@@ -1,0 +1,221 @@
+"""The store's tables as SQLAlchemy 2 typed models.
+
+Alembic migrations in `migrations/` create and change these tables; a test checks
+that upgrading an empty database gives exactly this schema. Nothing outside the
+store package sees these classes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints, so migrations can alter them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if not isinstance(value, datetime):
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 (SQLAlchemy reads it)
+
+
+class Repository(Base):
+    """A GitHub repository the roadmap follows."""
+
+    __tablename__ = "repositories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: GitHub's id; None for a repository known only from an imported export.
+    github_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), unique=True)
+    html_url: Mapped[str] = mapped_column(String(500))
+
+
+class Issue(Base):
+    """An issue or pull request that carries (or carried) the roadmap label."""
+
+    __tablename__ = "issues"
+    __table_args__ = (UniqueConstraint("repo_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    repo_id: Mapped[int] = mapped_column(ForeignKey("repositories.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    #: GitHub's id; None for an issue known only from an imported export.
+    github_id: Mapped[int | None] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20))
+    state_reason: Mapped[str | None] = mapped_column(String(40))
+    is_pull_request: Mapped[bool] = mapped_column(Boolean, default=False)
+    author: Mapped[str | None] = mapped_column(String(100))
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    assignees: Mapped[list[str]] = mapped_column(JSON, default=list)
+    milestone: Mapped[str | None] = mapped_column(String(300))
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+    html_url: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    #: Whether it carries the label now; an issue that lost it stays, with its history.
+    on_roadmap: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Why it left: "unlabeled", "deleted" or "transferred" (then `moved_to` says where).
+    gone: Mapped[str | None] = mapped_column(String(20))
+    moved_to: Mapped[str | None] = mapped_column(String(500))
+    #: The `updated_at` whose comments, events and linked pull requests are stored.
+    details_at: Mapped[datetime | None] = mapped_column()
+    synced_at: Mapped[datetime] = mapped_column()
+
+
+class Comment(Base):
+    """A comment on a roadmap issue (claims are read from these)."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    issue_id: Mapped[int] = mapped_column(
+        ForeignKey("issues.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str | None] = mapped_column(String(100))
+    author_is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    body: Mapped[str] = mapped_column(Text, default="")
+    html_url: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class Event(Base):
+    """An assignment or label event of a roadmap issue."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    issue_id: Mapped[int] = mapped_column(
+        ForeignKey("issues.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    #: The assignee or label the event is about.
+    subject: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class PullLink(Base):
+    """A pull request linked to a roadmap issue, by a cross-reference or as closing it."""
+
+    __tablename__ = "pull_links"
+
+    issue_id: Mapped[int] = mapped_column(
+        ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True
+    )
+    pr_url: Mapped[str] = mapped_column(String(500), primary_key=True)
+    repo: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    merged: Mapped[bool] = mapped_column(Boolean, default=False)
+    author: Mapped[str | None] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # "cross-referenced" or "closing"
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class RoadmapItem(Base):
+    """An item of the parsed roadmap, as `roadmap parse` gives it."""
+
+    __tablename__ = "items"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    level: Mapped[int] = mapped_column(Integer)
+    parent: Mapped[str | None] = mapped_column(String(200))
+    line: Mapped[int] = mapped_column(Integer)
+    end_line: Mapped[int] = mapped_column(Integer)
+    anchor: Mapped[str | None] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str | None] = mapped_column(String(20))
+    status_raw: Mapped[str | None] = mapped_column(Text)
+    milestone: Mapped[str | None] = mapped_column(String(300))
+    owners: Mapped[list[str]] = mapped_column(JSON, default=list)
+    refs: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    tasks: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(500))
+
+
+class SyncRun(Base):
+    """One sync of one repository: what it cost and how it ended."""
+
+    __tablename__ = "sync_runs"
+    __table_args__ = (Index("ix_sync_runs_repo_started", "repo", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    repo: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    full: Mapped[bool] = mapped_column(Boolean, default=False)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)
+    rate_limit_remaining: Mapped[int | None] = mapped_column(Integer)
+    issues_seen: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+    #: "running", "ok", "rate-limited", "failed" or "interrupted".
+    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class Cursor(Base):
+    """Where the next incremental sync of a repository resumes, and the ETag to ask with."""
+
+    __tablename__ = "cursors"
+
+    repo_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[str | None] = mapped_column(String(60))
+    url: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(String(200))

@@ -1,0 +1,121 @@
+"""The store: migrations are the schema, SQLite settings, upserts, items, and the CLI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo
+from roadmap.parse import parse_roadmap
+from roadmap.store import CursorState, Store, migrate
+from roadmap.store.engine import make_engine
+from roadmap.store.models import Base
+
+from .conftest import run
+from .stores import BACKENDS, database_url
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    with database_url(request.param, tmp_path) as url:
+        opened = Store.open(url)
+        yield opened
+        opened.close()
+
+
+def issue(number: int, labels=("roadmap",), updated="2026-11-01T10:00:00Z", **extra):
+    stamp = datetime.fromisoformat(updated.replace("Z", "+00:00"))
+    fields: dict[str, Any] = dict(id=1000 + number, number=number, title=f"Issue {number}", body="",
+                  state="open", state_reason=None, is_pull_request=False, author="alice",
+                  labels=list(labels), assignees=["alice", "bob"], milestone=None, comments=0,
+                  html_url=f"https://github.com/acme/widgets/issues/{number}",
+                  created_at=stamp, updated_at=stamp, closed_at=None)
+    fields.update(extra)
+    return RemoteIssue(**fields)
+
+
+def test_migrations_give_exactly_the_models_schema(store):
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+    assert migrate.current_revision(store.engine) == migrate.head_revision(store.engine)
+
+
+def test_sqlite_settings(tmp_path):
+    store = Store.open(f"sqlite:///{tmp_path / 'a' / 'r.db'}")
+    with store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+    store.close()
+
+
+def test_upgrade_from_empty_and_idempotent(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}")
+    assert migrate.current_revision(engine) is None
+    assert migrate.upgrade(engine) is True
+    assert migrate.upgrade(engine) is False
+    assert "issues" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_issue_upsert_keeps_every_assignee_and_counts(store):
+    repo_id = store.save_repo(RemoteRepo(77, "acme/widgets", "https://github.com/acme/widgets"))
+    assert store.save_issue_page(repo_id, [issue(1), issue(2)], "roadmap", None) == (2, 0, 0)
+    changed = issue(2, updated="2026-11-02T10:00:00Z", title="Renamed")
+    dropped = issue(1, labels=("bug",), updated="2026-11-02T10:00:00Z")
+    assert store.save_issue_page(repo_id, [changed, dropped], "Roadmap", None) == (0, 2, 1)
+    (only,) = store.load_issues("all")
+    assert (only.number, only.title, only.assignees) == (2, "Renamed", ["alice", "bob"])
+    assert only.updated_at == datetime(2026, 11, 2, 10, tzinfo=UTC)
+
+
+def test_cursor_commits_with_the_page(store):
+    repo_id = store.save_repo(RemoteRepo(77, "acme/widgets", "https://github.com/acme/widgets"))
+    state = CursorState("2026-11-01T10:00:00Z", "q", 'W/"abc"')
+    store.save_issue_page(repo_id, [issue(1)], "roadmap", ("issues", state))
+    assert store.load_cursor(repo_id, "issues") == state
+
+
+def test_comments_of_unknown_issues_are_skipped(store):
+    repo_id = store.save_repo(RemoteRepo(77, "acme/widgets", "https://github.com/acme/widgets"))
+    store.save_issue_page(repo_id, [issue(1)], "roadmap", None)
+    stamp = datetime(2026, 11, 1, tzinfo=UTC)
+    comments = [RemoteComment(n, number, "bob", False, "/claim", f"u{n}", stamp, stamp)
+                for n, number in ((1, 1), (2, 99))]
+    assert store.save_comments(repo_id, comments, None) == 1
+    assert store.load_counts()["comments"] == 1
+
+
+def test_items_are_stored(store):
+    roadmap = parse_roadmap("# Plan\n\n## 1. Ship ✅\n\nSee #4.\n\n### 1.1 Docs\n",
+                            repo="acme/widgets")
+    store.save_items(roadmap)
+    store.save_items(roadmap)  # replaces, does not double
+    assert store.load_item_ids() == ["ship", "docs"]
+
+
+def test_db_commands(tmp_path):
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    assert run("--db", url, "db", "current").output == "empty (head is 0001)\n"
+    assert run("--db", url, "db", "upgrade").output == "upgraded from empty to 0001\n"
+    assert run("--db", url, "db", "upgrade").output == "already at 0001\n"
+    assert run("--db", url, "db", "current").output == "0001 (up to date)\n"
+
+
+def test_bad_database_url_is_one_line():
+    result = run("--db", "nonsense://", "issues")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("roadmap: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_issues_on_an_empty_store(tmp_path):
+    result = run("--db", f"sqlite:///{tmp_path / 'r.db'}", "issues")
+    assert result.exit_code == 0
+    assert "no roadmap issues in the store" in result.output
