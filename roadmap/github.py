@@ -102,7 +102,8 @@ class GitHubClient:
                  backoff: float = 0.5, timeout: int = 30,
                  wait: Callable[[float, str], None] | None = None) -> None:
         self.api_url = api_url.rstrip("/")
-        retry = Retry(total=MAX_RETRIES, connect=MAX_RETRIES, read=MAX_RETRIES,
+        # A refused connection is retried twice: an unreachable API URL should fail fast.
+        retry = Retry(total=MAX_RETRIES, connect=2, read=MAX_RETRIES,
                       status=MAX_RETRIES, backoff_factor=backoff, backoff_max=30,
                       status_forcelist=(500, 502, 503, 504),
                       allowed_methods=frozenset({"GET", "HEAD"}),
@@ -302,16 +303,37 @@ def parse_comment(data: dict[str, Any]) -> RemoteComment | None:
     )
 
 
-def parse_timeline(entries: list[dict[str, Any]]) -> tuple[list[RemoteEvent], list[RemotePull]]:
-    """Assignment and label events, and linked pull requests, from an issue's timeline."""
+_CLOSING = re.compile(
+    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+"
+    r"(?:https?://[^\s/]+/([\w.-]+/[\w.-]+)/issues/|([\w.-]+/[\w.-]+)?#)(\d+)",
+    re.IGNORECASE,
+)
+
+
+def closes(body: str, repo: str, number: int, pr_repo: str) -> bool:
+    """Whether a pull request's text closes issue `repo#number` ("Fixes #12")."""
+    for match in _CLOSING.finditer(body):
+        target = (match.group(1) or match.group(2) or pr_repo).lower()
+        if target == repo.lower() and int(match.group(3)) == number:
+            return True
+    return False
+
+
+def parse_timeline(entries: list[dict[str, Any]], repo: str = "",
+                   number: int = 0) -> tuple[list[RemoteEvent], list[RemotePull]]:
+    """Assignment and label events, and linked pull requests, from an issue's timeline.
+
+    GitHub's `connected` event does not name its pull request; a cross-referenced
+    one whose text closes this issue ("Fixes #12") is the closing link.
+    """
     events: list[RemoteEvent] = []
     pulls: list[RemotePull] = []
     for entry in entries:
         kind = entry.get("event")
         if kind in _EVENTS_KEPT and entry.get("id") is not None:
             events.append(_event(entry))
-        elif kind in ("cross-referenced", "connected"):
-            pull = _pull(entry)
+        elif kind == "cross-referenced":
+            pull = _pull(entry, repo, number)
             if pull is not None:
                 pulls.append(pull)
     return events, pulls
@@ -330,12 +352,13 @@ def _event(entry: dict[str, Any]) -> RemoteEvent:
                        when(entry.get("created_at")) or datetime.now(UTC))
 
 
-def _pull(entry: dict[str, Any]) -> RemotePull | None:
+def _pull(entry: dict[str, Any], repo_name: str, issue_number: int) -> RemotePull | None:
     source = entry.get("source") or {}
     issue = source.get("issue") if isinstance(source, dict) else None
     if not isinstance(issue, dict) or "pull_request" not in issue:
         return None
     pull = issue["pull_request"] or {}
+    body = str(issue.get("body") or "")
     repo = str((issue.get("repository") or {}).get("full_name") or "")
     url = str(issue.get("html_url") or "")
     if not repo and "/pull/" in url:
@@ -344,7 +367,7 @@ def _pull(entry: dict[str, Any]) -> RemotePull | None:
         url=url, repo=repo, number=int(issue["number"]), title=str(issue.get("title") or ""),
         state=str(issue.get("state") or "open"), merged=bool(pull.get("merged_at")),
         author=_login(issue.get("user")),
-        kind="closing" if entry.get("event") == "connected" else "cross-referenced",
+        kind="closing" if closes(body, repo_name, issue_number, repo) else "cross-referenced",
         updated_at=when(issue.get("updated_at")) or datetime.now(UTC),
     )
 

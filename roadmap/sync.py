@@ -266,7 +266,7 @@ def sync_details(store: Store, client: GitHubClient, repo: str, repo_id: int,
         for page in client.pages(f"/repos/{repo}/issues/{number}/timeline",
                                  {"per_page": PER_PAGE}):
             entries.extend(page)
-        events, pulls = parse_timeline(entries)
+        events, pulls = parse_timeline(entries, repo, number)
         store.save_details(issue_id, updated_at, events, pulls)
         if progress:
             progress("details", 1)

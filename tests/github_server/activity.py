@@ -1,0 +1,198 @@
+"""Mutations beyond one issue's fields: comments, transfer, deletion, links from pull
+requests, and the bulk loader the benchmarks use."""
+
+from __future__ import annotations
+
+from .issues import Issues
+from .model import Comment, Event, Gone, Issue, Label, Repo, User
+from .state import RepoRef
+
+
+class Activity(Issues):
+    """The state plus conversation and cross-issue mutations."""
+
+    def comment(self, repo: RepoRef, number: int, user: str, body: str) -> int:
+        """Comment on an issue (bumps its `updated_at`); the new comment's id."""
+        with self.lock:
+            issue, now = self.issue(repo, number), self.clock.now()
+            comment = Comment(self.next_id("comment"), issue, self.user(user), body, now, now)
+            issue.comments.append(comment)
+            issue.timeline.append(comment)
+            issue.repo.comments[comment.id] = comment
+            self._touch(issue)
+            return comment.id
+
+    def find_comment(self, repo: RepoRef, comment_id: int) -> Comment:
+        return self.repo(repo).comments[comment_id]
+
+    def edit_comment(
+        self, repo: RepoRef, comment_id: int, body: str, *, bump_issue: bool = False
+    ) -> None:
+        """Edit a comment: its `updated_at` moves; the issue's only with `bump_issue`.
+
+        Whether GitHub moves the issue's `updated_at` on a comment edit is not documented, so
+        by default it does not: a sync must find edits through the repo's comment listing.
+        """
+        with self.lock:
+            comment = self.find_comment(repo, comment_id)
+            comment.body, comment.updated_at, comment.cache = body, self.clock.now(), None
+            comment.issue.repo.comment_views.clear()
+            if bump_issue:
+                self._touch(comment.issue)
+
+    def delete_comment(self, repo: RepoRef, comment_id: int) -> None:
+        """Delete a comment; the issue's comment count and `updated_at` change."""
+        with self.lock:
+            comment = self.find_comment(repo, comment_id)
+            issue = comment.issue
+            issue.comments.remove(comment)
+            issue.timeline.remove(comment)
+            del issue.repo.comments[comment_id]
+            self._touch(issue)
+
+    def delete(self, repo: RepoRef, number: int) -> None:
+        """Delete an issue: it leaves every listing and its URL answers 410 Gone."""
+        with self.lock:
+            issue = self.issue(repo, number)
+            if issue.is_pr:
+                raise ValueError("GitHub cannot delete a pull request")
+            self._gone(issue, Gone())
+
+    def transfer(self, repo: RepoRef, number: int, to_repo: RepoRef) -> int:
+        """Move an issue to another repo, where it gets a new number and a new id.
+
+        The old URL (and its sub-resources) answer 301 to the new issue; the issue leaves the
+        old repo's listings and its comments and events move with it.
+        """
+        with self.lock:
+            old, target, now = self.issue(repo, number), self.repo(to_repo), self.clock.now()
+            if old.is_pr:
+                raise ValueError("GitHub cannot transfer a pull request")
+            new = Issue(
+                id=self.next_id("issue"), repo=target, number=target.next_number,
+                title=old.title, body=old.body, user=old.user, created_at=old.created_at,
+                updated_at=now, labels=[self.create_label(target, x.name) for x in old.labels],
+                assignees=list(old.assignees), state=old.state, state_reason=old.state_reason,
+                closed_at=old.closed_at, closed_by=old.closed_by, locked=old.locked,
+                comments=old.comments, events=old.events, timeline=old.timeline,
+            )
+            target.next_number += 1
+            self._gone(old, Gone(moved_to=new))
+            target.issues[new.number] = new
+            self._adopt(new)
+            self._touch(new)
+            return new.number
+
+    def _adopt(self, issue: Issue) -> None:
+        """Point a transferred issue's comments and events at it, in its new repo's lists."""
+        repo = issue.repo
+        for item in issue.timeline:
+            item.issue = issue
+            if isinstance(item, Comment):
+                item.cache = None
+        repo.comments = dict(
+            sorted([*repo.comments.items(), *((c.id, c) for c in issue.comments)])
+        )
+        moved = [event for event in issue.events if event.id is not None]
+        repo.events = sorted([*repo.events, *moved], key=lambda event: event.id or 0)
+
+    def cross_reference(
+        self, repo: RepoRef, number: int, pr: int, *, pr_repo: RepoRef | None = None,
+        actor: str | None = None, bump: bool = False,
+    ) -> None:
+        """A `cross-referenced` timeline event on the issue whose `source.issue` is `pr`
+        (an issue or pull request, in `pr_repo` or the same repo), as when a PR mentions it.
+
+        It is timeline-only (not in `/events`) and, unless `bump`, leaves `updated_at` alone.
+        """
+        with self.lock:
+            issue, source = self.issue(repo, number), self.issue(pr_repo or repo, pr)
+            who = source.user if actor is None else self.user(actor)
+            self._event(issue, who, "cross-referenced", timeline_only=True, source=source)
+            if bump:
+                self._touch(issue)
+
+    def connect(
+        self, repo: RepoRef, number: int, pr: int, *, pr_repo: RepoRef | None = None,
+        actor: str | None = None, bump: bool = False,
+    ) -> None:
+        """Link a pull request that will close the issue: a `connected` event.
+
+        Like GitHub's REST answer, the event does not name the pull request; the
+        `cross-referenced` event a "Closes #N" body also makes does, so one is added too.
+        As with `cross_reference`, `updated_at` moves only with `bump`.
+        """
+        with self.lock:
+            issue, source = self.issue(repo, number), self.issue(pr_repo or repo, pr)
+            who = source.user if actor is None else self.user(actor)
+            self._event(issue, who, "cross-referenced", timeline_only=True, source=source)
+            self._event(issue, who, "connected")
+            if bump:
+                self._touch(issue)
+
+    def bulk_create(
+        self,
+        repo: RepoRef,
+        issues: int = 10_000,
+        comments: int = 20_000,
+        label: str | None = "roadmap",
+        *,
+        users: tuple[str, ...] = ("alice", "bob", "carol"),
+        pr_every: int | None = None,
+        closed_every: int | None = None,
+    ) -> list[int]:
+        """Many issues fast, for benchmarks: one second apart, then `comments` spread round
+        robin over them (one second apart too), each bumping its issue's `updated_at`.
+
+        Every `pr_every`-th is a pull request, every `closed_every`-th is closed. Returns the
+        new numbers; the clock ends one second after the last write.
+        """
+        with self.lock:
+            target, start = self.repo(repo), self.clock.now()
+            authors = [self.user(login) for login in users]
+            made = [self._bulk_issue(target, i, start, authors, pr_every, closed_every)
+                    for i in range(issues)]
+            if label is not None:
+                self._bulk_label(made, self.create_label(target, label))
+            for n in range(comments if made else 0):
+                issue, when = made[n % len(made)], start + issues + n
+                comment = Comment(self.next_id("comment"), issue, authors[n % len(authors)],
+                                  f"Comment {n} on #{issue.number}.", when, when)
+                issue.comments.append(comment)
+                issue.timeline.append(comment)
+                target.comments[comment.id] = comment
+                issue.updated_at = when
+            target.forget_views()
+            self.clock.set(start + issues + comments)
+            return [item.number for item in made]
+
+    def _bulk_issue(
+        self, repo: Repo, i: int, start: int, authors: list[User], pr_every: int | None,
+        closed_every: int | None,
+    ) -> Issue:
+        when = start + i
+        issue = Issue(
+            id=self.next_id("issue"), repo=repo, number=repo.next_number, title=f"Issue {i}",
+            body=f"Body of generated issue {i}.", user=authors[i % len(authors)],
+            created_at=when, updated_at=when, is_pr=bool(pr_every and i % pr_every == 0),
+        )
+        repo.next_number += 1
+        repo.issues[issue.number] = issue
+        if closed_every and i % closed_every == 0:
+            issue.state, issue.state_reason, issue.closed_at = "closed", "completed", when
+            issue.closed_by = repo.owner
+            self._bulk_event(issue, repo.owner, "closed", when, state_reason="completed")
+        return issue
+
+    def _bulk_label(self, issues: list[Issue], label: Label) -> None:
+        for issue in issues:
+            issue.labels.append(label)
+            self._bulk_event(issue, issue.user, "labeled", issue.created_at, label=label)
+
+    def _bulk_event(
+        self, issue: Issue, actor: User, kind: str, when: int, **payload: object
+    ) -> None:
+        event = Event(self.next_id("event"), issue, actor, kind, when, payload)
+        issue.events.append(event)
+        issue.timeline.append(event)
+        issue.repo.events.append(event)

@@ -1,0 +1,68 @@
+"""Helpers for sync tests: a client for the test server, a sync call, a store snapshot."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import text
+
+from roadmap.github import GitHubClient
+from roadmap.store import Store
+from roadmap.sync import RepoSummary, sync_repos
+
+from .github_server import GitHubServer
+
+REPO = "acme/widgets"
+TOKEN = "tok-alice"
+
+
+def make_client(server: GitHubServer, token: str | None = TOKEN, **options: Any) -> GitHubClient:
+    """Our client for the server: no backoff, and waits capped so tests stay quick."""
+    options.setdefault("backoff", 0)
+    options.setdefault("wait", lambda seconds, _reason: time.sleep(min(seconds, 2.0)))
+    return GitHubClient(server.url, token, **options)
+
+
+def sync(server: GitHubServer, store: Store, *, full: bool = False, label: str = "roadmap",
+         repos: tuple[str, ...] = (REPO,), **options: Any) -> list[RepoSummary]:
+    client = make_client(server, **options)
+    try:
+        return sync_repos(store, client, list(repos), label, full)
+    finally:
+        client.close()
+
+
+_SNAPSHOT = {
+    "issues": "SELECT r.full_name, i.number, i.title, i.body, i.state, i.state_reason, "
+              "i.is_pull_request, i.author, i.labels, i.assignees, i.milestone, i.comments, "
+              "i.html_url, i.created_at, i.updated_at, i.closed_at "
+              "FROM issues i JOIN repositories r ON r.id = i.repo_id "
+              "WHERE i.on_roadmap ORDER BY r.full_name, i.number",
+    "comments": "SELECT r.full_name, i.number, c.id, c.author, c.body, c.updated_at "
+                "FROM comments c JOIN issues i ON i.id = c.issue_id "
+                "JOIN repositories r ON r.id = i.repo_id WHERE i.on_roadmap ORDER BY c.id",
+    "events": "SELECT i.number, e.id, e.event, e.actor, e.subject FROM events e "
+              "JOIN issues i ON i.id = e.issue_id WHERE i.on_roadmap AND i.state = 'open' "
+              "ORDER BY e.id",
+    "pulls": "SELECT i.number, p.pr_url, p.kind, p.state FROM pull_links p "
+             "JOIN issues i ON i.id = p.issue_id WHERE i.on_roadmap AND i.state = 'open' "
+             "ORDER BY i.number, p.pr_url",
+}
+
+
+def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """What the store knows of the roadmap, comparable between two stores."""
+    with store.engine.connect() as connection:
+        return {name: [tuple(_plain(v) for v in row) for row in connection.execute(text(sql))]
+                for name, sql in _SNAPSHOT.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, str) and value[:1] == "[":
+        return value.replace(" ", "")  # SQLite keeps JSON as text
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:19]
+    return value

@@ -1,0 +1,273 @@
+"""Sync against the GitHub test server, with the real PyGithub client over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from typing import Any
+
+import pytest
+
+from roadmap.errors import RateLimited, StoreBusy
+from roadmap.store import Store
+
+from .conftest import run
+from .github_server.fixtures import github_server_fixture, seed_acme
+from .stores import BACKENDS, database_url
+from .syncing import REPO, TOKEN, snapshot, sync
+
+github_server = github_server_fixture(setup=seed_acme)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def stores(backend, tmp_path):
+    """A factory of fresh stores of the test's backend."""
+    opened: list[Store] = []
+
+    def make(name: str = "main") -> Store:
+        context = database_url(backend, tmp_path / name)
+        url = context.__enter__()
+        opened.append(Store.open(url))
+        contexts.append(context)
+        return opened[-1]
+
+    contexts: list[Any] = []
+    yield make
+    for store in opened:
+        store.close()
+    for context in contexts:
+        context.__exit__(None, None, None)
+
+
+def seed(server, count: int = 3) -> list[int]:
+    numbers = [server.create_issue(REPO, f"Roadmap item {n}", body=f"Body {n}",
+                                   labels=["roadmap"], assignees=["alice", "bob"])
+               for n in range(count)]
+    server.create_issue(REPO, "Not on the roadmap", labels=["bug"])
+    server.comment(REPO, numbers[0], "bob", "/claim")
+    server.clock.advance(60)
+    return numbers
+
+
+def full_sync_of(server, stores) -> dict[str, Any]:
+    fresh = stores("reference")
+    sync(server, fresh, full=True)
+    return snapshot(fresh)
+
+
+def test_full_sync_keeps_issues_comments_and_every_assignee(github_server, stores):
+    numbers = seed(github_server)
+    pr = github_server.create_issue(REPO, "PR on the roadmap", labels=["roadmap"],
+                                    pull_request=True)
+    store = stores()
+    (summary,) = sync(github_server, store)
+    assert (summary.issues_seen, summary.new, summary.comments) == (4, 4, 1)
+    data = snapshot(store)
+    assert [row[1] for row in data["issues"]] == [*numbers, pr]
+    assert all(row[6] for row in data["issues"] if row[1] == pr)  # kept apart as a PR
+    assert "alice" in str(data["issues"][0][9]) and "bob" in str(data["issues"][0][9])
+    assert [(row[1], row[4]) for row in data["comments"]] == [(numbers[0], "/claim")]
+
+
+def test_unchanged_second_sync_makes_only_conditional_requests(github_server, stores):
+    seed(github_server)
+    store = stores()
+    sync(github_server, store)
+    github_server.log.clear()
+    (summary,) = sync(github_server, store)
+    records = github_server.log.records()
+    assert records, "the second sync asked nothing"
+    assert all(r.status == 304 for r in records), [(r.path, r.status) for r in records]
+    assert summary.requests == summary.not_modified == len(records)
+
+
+def test_incremental_sync_follows_every_kind_of_change(github_server, stores):
+    numbers = seed(github_server, 6)
+    github_server.add_repo("acme/other", collaborators={"alice"})
+    store = stores()
+    sync(github_server, store)
+    a, b, c, d, e, f = numbers
+    github_server.edit(REPO, a, title="Renamed item")
+    github_server.close(REPO, b, state_reason="not_planned")
+    github_server.comment(REPO, c, "alice", "I am working on this")
+    github_server.assign(REPO, d, "alice")
+    github_server.remove_label(REPO, e, "roadmap")
+    github_server.transfer(REPO, f, "acme/other")
+    github_server.delete(REPO, c)
+    late = github_server.create_issue(REPO, "Late addition", labels=["roadmap"])
+    github_server.clock.advance(60)
+    (summary,) = sync(github_server, store)
+    assert summary.dropped >= 3
+    assert snapshot(store) == full_sync_of(github_server, stores)
+    assert late in [row[1] for row in snapshot(store)["issues"]]
+
+
+def test_relabelled_issue_comes_back(github_server, stores):
+    (a, *_) = seed(github_server, 2)
+    store = stores()
+    sync(github_server, store)
+    github_server.remove_label(REPO, a, "roadmap")
+    sync(github_server, store)
+    github_server.add_label(REPO, a, "roadmap")
+    github_server.clock.advance(5)
+    sync(github_server, store)
+    assert snapshot(store) == full_sync_of(github_server, stores)
+
+
+def test_many_pages_sharing_one_timestamp(github_server, stores):
+    github_server.bulk_create(REPO, issues=250, comments=120)
+    store = stores()
+    (summary,) = sync(github_server, store)
+    assert summary.new == 250
+    assert len(snapshot(store)["comments"]) == 120
+    assert snapshot(store) == full_sync_of(github_server, stores)
+
+
+def test_faults_secondary_limit_and_rate_limit_lose_nothing(github_server, stores):
+    github_server.bulk_create(REPO, issues=230, comments=60)
+    github_server.faults.add("500", every=4, times=6)
+    github_server.faults.add("drop", every=7, times=2)
+    github_server.faults.add("secondary", times=1, retry_after=1)
+    github_server.set_rate_limit(TOKEN, remaining=3, reset_in=1)
+    store = stores()
+    sync(github_server, store)
+    github_server.faults.clear()
+    assert snapshot(store) == full_sync_of(github_server, stores)
+
+
+def test_no_wait_stops_with_the_place_saved(github_server, stores):
+    github_server.bulk_create(REPO, issues=250, comments=0)
+    github_server.set_rate_limit(TOKEN, remaining=2, reset_in=1)
+    store = stores()
+    with pytest.raises(RateLimited):
+        sync(github_server, store, wait_for_reset=False)
+    partial = len(snapshot(store)["issues"])
+    assert 0 < partial < 250
+    github_server.set_rate_limit(TOKEN, remaining=5000, reset_in=3600)
+    sync(github_server, store)
+    assert snapshot(store) == full_sync_of(github_server, stores)
+
+
+def test_cross_reference_is_picked_up_when_the_issue_changes(github_server, stores):
+    (a, b) = seed(github_server, 2)
+    pr = github_server.create_issue(REPO, "Implement it", body=f"Fixes #{b}", user="bob",
+                                    pull_request=True)
+    store = stores()
+    sync(github_server, store)
+    github_server.cross_reference(REPO, a, pr)
+    github_server.connect(REPO, b, pr, bump=True)
+    sync(github_server, store)
+    pulls = snapshot(store)["pulls"]
+    assert [(row[0], row[2]) for row in pulls if row[0] == b] == [(b, "closing")]
+    github_server.comment(REPO, a, "bob", "on it")
+    sync(github_server, store)
+    assert [row[0] for row in snapshot(store)["pulls"]].count(a) == 1
+
+
+def test_two_syncs_at_once_refuse_clearly(github_server, stores):
+    seed(github_server)
+    store = stores()
+    with store.sync_lock(), pytest.raises(StoreBusy, match="another sync"):
+        sync(github_server, store)
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(github_server, monkeypatch, tmp_path):
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    monkeypatch.setenv("GITHUB_API_URL", github_server.url)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_sync_command_json_and_issues(github_server, cli_env):
+    seed(github_server)
+    result = run("--db", f"sqlite:///{cli_env / 'r.db'}", "sync", "--repo", REPO, "--json")
+    assert result.exit_code == 0, result.output + result.stderr
+    (summary,) = json.loads(result.output)
+    assert list(summary) == ["repo", "issues_seen", "new", "updated", "dropped", "comments",
+                             "requests", "not_modified", "rate_limit_remaining", "duration_s"]
+    assert (summary["repo"], summary["new"]) == (REPO, 3)
+    listed = json.loads(run("--db", f"sqlite:///{cli_env / 'r.db'}", "issues", "--json").output)
+    assert list(listed[0]) == ["repo", "number", "title", "state", "assignees", "labels",
+                               "is_pull_request", "comments", "updated_at", "url"]
+    assert {i["number"] for i in listed} == {1, 2, 3}
+
+
+def test_token_never_leaks(github_server, cli_env):
+    seed(github_server)
+    db = cli_env / "r.db"
+    result = run("-v", "--db", f"sqlite:///{db}", "sync", "--repo", REPO)
+    assert result.exit_code == 0
+    bad = run("-v", "--db", f"sqlite:///{db}", "sync", "--repo", "acme/missing")
+    os.environ["GITHUB_TOKEN"] = "tok-wrong-secret"
+    wrong = run("--db", f"sqlite:///{db}", "sync", "--repo", REPO)
+    assert wrong.exit_code == 2
+    for output in (result.output, result.stderr, bad.output, bad.stderr, wrong.stderr):
+        assert TOKEN not in output and "tok-wrong-secret" not in output
+    for path in cli_env.rglob("*"):
+        if path.is_file():
+            assert TOKEN.encode() not in path.read_bytes(), path
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--repo", "acme/missing"], "not found"),
+    (["--repo", "not-a-repo"], "not a repository (expected OWNER/NAME)"),
+    (["--repo", REPO, "--api-url", "http://127.0.0.1:{closed}"], "unreachable"),
+])
+def test_bad_sync_input_is_one_line_and_writes_nothing(github_server, cli_env, args, message):
+    seed(github_server)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    db = cli_env / "r.db"
+    args = [a.format(closed=port) for a in args]
+    result = run("--db", f"sqlite:///{db}", "sync", *args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db.exists() or run("--db", f"sqlite:///{db}", "issues").output.startswith("no ")
+
+
+def test_bad_token_is_one_line(github_server, cli_env, monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", "tok-nobody")
+    result = run("--db", f"sqlite:///{cli_env / 'r.db'}", "sync", "--repo", REPO)
+    assert result.exit_code == 2
+    assert result.stderr == f"roadmap: GitHub /repos/{REPO}: bad credentials " \
+                            "(check GITHUB_TOKEN or GH_TOKEN)\n"
+
+
+def test_import_gh_export(cli_env):
+    export = [{
+        "number": 7, "title": "Faster builds", "state": "OPEN", "body": "b",
+        "labels": [{"name": "roadmap"}], "assignees": [{"login": "alice"}],
+        "author": {"login": "bob", "is_bot": False},
+        "url": "https://github.com/acme/widgets/issues/7", "createdAt": "2026-11-01T10:00:00Z",
+        "updatedAt": "2026-11-02T10:00:00Z", "closedAt": None, "milestone": {"title": "v2"},
+        "comments": [{"author": {"login": "carol"}, "body": "/claim",
+                      "createdAt": "2026-11-02T10:00:00Z",
+                      "url": "https://github.com/acme/widgets/issues/7#issuecomment-99"}],
+    }]
+    path = cli_env / "export.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    db = f"sqlite:///{cli_env / 'r.db'}"
+    result = run("--db", db, "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.output == "acme/widgets: imported 1 issues and 1 comments\n"
+    (issue,) = json.loads(run("--db", db, "issues", "--json").output)
+    assert (issue["number"], issue["assignees"], issue["comments"]) == (7, ["alice"], 1)
+    path.write_text("[{\"number\": 1}]", encoding="utf-8")
+    bad = run("--db", db, "import", str(path))
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1
+    path.write_text("{not json", encoding="utf-8")
+    assert run("--db", db, "import", str(path)).exit_code == 2
