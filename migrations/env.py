@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
-from roadmap.store.models import Base
+from roadmap.store.models import Base, UTCDateTime
+
+
+def render_item(kind: str, obj: Any, _context: Any) -> str | bool:
+    """Write the store's own column types as plain SQLAlchemy types in new revisions."""
+    if kind == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
 
 config = context.config
 engine = config.attributes["engine"]
@@ -15,6 +25,7 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -17,10 +17,15 @@ from roadmap import __version__
 from roadmap.errors import EXIT_PROBLEMS, InputError, ProblemsFound, RoadmapError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy import Engine
 
+    from roadmap.claiming import Outcome
     from roadmap.config import Config
+    from roadmap.github import GitHubClient
     from roadmap.model import Roadmap
+    from roadmap.status import Overview
     from roadmap.store import Store
 
 EXIT_INTERNAL = 3
@@ -198,7 +203,7 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
         raise InputError("no repository to sync: pass --repo OWNER/NAME or set `repos` "
                          "in the configuration")
     store = _store(ctx)
-    _save_items(store, config.roadmap)
+    _save_items(store, config)
     token = find_token()
     feedback = Feedback(quiet=as_json)
     if token is None:
@@ -215,12 +220,13 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
                else render_sync(summaries))
 
 
-def _save_items(store: Store, roadmap: Path) -> None:
+def _save_items(store: Store, config: Config) -> None:
     """Store the parsed roadmap beside the issues, when there is one to parse."""
     from roadmap.parse import parse_file
 
-    if roadmap.is_file():
-        store.save_items(parse_file(_relative(roadmap)))
+    if config.roadmap.is_file():
+        repo = config.repos[0] if config.repos else None
+        store.save_items(parse_file(_relative(config.roadmap), repo=repo))
 
 
 @main.command("issues")
@@ -292,3 +298,182 @@ def _engine(ctx: click.Context) -> Engine:
     engine = make_engine(ctx.obj["db_url"] or default_url(_config(ctx).roadmap))
     ctx.call_on_close(engine.dispose)
     return engine
+
+
+# -- who works on what ------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _overview(ctx: click.Context) -> Overview:
+    """The store's items (refreshed from the roadmap file), issues, links and claims."""
+    from roadmap.work import gather
+
+    store = _store(ctx)
+    _save_items(store, _config(ctx))
+    return gather(store, _config(ctx), _now())
+
+
+def _default_repo(ctx: click.Context, repo: str | None) -> str | None:
+    from roadmap.model import parse_repo
+
+    config = _config(ctx)
+    return parse_repo(repo) if repo else (config.repos[0] if config.repos else None)
+
+
+@main.command()
+@click.argument("login", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print people and their issues as JSON.")
+@click.pass_context
+def who(ctx: click.Context, login: str | None, as_json: bool) -> None:
+    """Who is working on what: each person's issues, since when, last activity, stale or not."""
+    from roadmap.output import render_json, render_who
+    from roadmap.work import who_view
+
+    view = who_view(_overview(ctx), login)
+    click.echo(render_json(view) if as_json else render_who(view))
+
+
+@main.command()
+@click.option("--label", help="Only issues with this label (e.g. `good first issue`).")
+@click.option("--json", "as_json", is_flag=True, help="Print the issues as JSON.")
+@click.pass_context
+def available(ctx: click.Context, label: str | None, as_json: bool) -> None:
+    """Open roadmap issues nobody holds an active claim on; good first issues first."""
+    from roadmap.output import render_available, render_json
+    from roadmap.work import available_view
+
+    view = available_view(_overview(ctx), label)
+    click.echo(render_json(view) if as_json else render_available(view))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """One screen: progress per top-level item, who works on it, what needs attention."""
+    from roadmap.output import render_json, render_status
+    from roadmap.work import status_view
+
+    view = status_view(_overview(ctx))
+    click.echo(render_json(view) if as_json else render_status(view))
+
+
+_REF = click.argument("ref")
+_REF_REPO = click.option("--repo", metavar="OWNER/NAME",
+                         help="Repository a bare issue number belongs to.")
+
+
+def _client(ctx: click.Context, api_url: str | None) -> GitHubClient:
+    from roadmap.github import GitHubClient, api_url_from_env, find_token
+
+    token = find_token()
+    if token is None:
+        raise InputError("claiming needs a GitHub token (GITHUB_TOKEN, GH_TOKEN or "
+                         "`gh auth login`); nothing was written")
+    client = GitHubClient(api_url or api_url_from_env(), token)
+    ctx.call_on_close(client.close)
+    return client
+
+
+_API = click.option("--api-url", envvar="GITHUB_API_URL", metavar="URL",
+                    help="GitHub API URL (env GITHUB_API_URL).")
+_DRY = click.option("--dry-run", is_flag=True, help="Print the GitHub calls; make none.")
+
+
+@main.command()
+@_REF
+@_REF_REPO
+@click.option("--force", is_flag=True, help="Take over a stale claim (and say so).")
+@_DRY
+@_API
+@click.pass_context
+def claim(ctx: click.Context, ref: str, repo: str | None, force: bool, dry_run: bool,
+          api_url: str | None) -> None:
+    """Claim an issue: comment `/claim` and self-assign, unless someone holds it."""
+    from roadmap.claiming import claim_issue
+    from roadmap.model import parse_ref
+    from roadmap.work import patterns_of
+
+    target, number = parse_ref(ref, _default_repo(ctx, repo))
+    config = _config(ctx)
+    client = _client(ctx, api_url)
+    outcome = claim_issue(_store(ctx), client, target, number, label=config.label,
+                          expiry_days=config.claim_expiry_days, now=_now(), force=force,
+                          dry_run=dry_run, patterns=patterns_of(config))
+    _echo_outcome(outcome, dry_run)
+
+
+@main.command()
+@_REF
+@_REF_REPO
+@_DRY
+@_API
+@click.pass_context
+def unclaim(ctx: click.Context, ref: str, repo: str | None, dry_run: bool,
+            api_url: str | None) -> None:
+    """Release your claim on an issue: comment `/unclaim` and unassign yourself."""
+    from roadmap.claiming import unclaim_issue
+    from roadmap.model import parse_ref
+    from roadmap.work import patterns_of
+
+    target, number = parse_ref(ref, _default_repo(ctx, repo))
+    config = _config(ctx)
+    outcome = unclaim_issue(_store(ctx), _client(ctx, api_url), target, number,
+                            label=config.label, expiry_days=config.claim_expiry_days,
+                            now=_now(), dry_run=dry_run, patterns=patterns_of(config))
+    _echo_outcome(outcome, dry_run)
+
+
+def _echo_outcome(outcome: Outcome, dry_run: bool) -> None:
+    from roadmap.output import terminal_safe
+
+    if dry_run:
+        for call in outcome.calls:
+            click.echo(terminal_safe(call))
+    click.echo(terminal_safe(outcome.message))
+
+
+@main.command()
+@_REF
+@click.argument("item")
+@_REF_REPO
+@click.pass_context
+def link(ctx: click.Context, ref: str, item: str, repo: str | None) -> None:
+    """Pin an issue to a roadmap item (by id, number or title); kept across edits."""
+    _manual_link(ctx, ref, item, repo, "link")
+
+
+@main.command()
+@_REF
+@click.argument("item")
+@_REF_REPO
+@click.pass_context
+def unlink(ctx: click.Context, ref: str, item: str, repo: str | None) -> None:
+    """Undo a link between an issue and a roadmap item, however it was made."""
+    _manual_link(ctx, ref, item, repo, "unlink")
+
+
+def _manual_link(ctx: click.Context, ref: str, item: str, repo: str | None,
+                 action: str) -> None:
+    from roadmap.model import parse_ref
+    from roadmap.output import terminal_safe
+
+    target, number = parse_ref(ref, _default_repo(ctx, repo))
+    store = _store(ctx)
+    _save_items(store, _config(ctx))
+    rows = store.load_items()
+    wanted = item.lower()
+    match = next((r for r in rows if r.id == item), None) or next(
+        (r for r in rows if (r.number or "").lower() == wanted or r.title.lower() == wanted),
+        None)
+    if match is None:
+        raise InputError(f"no roadmap item {item!r} (give an id, number or title; "
+                         "see `roadmap parse`)")
+    store.save_manual_link(match.id, target, number, action)
+    verb = "linked to" if action == "link" else "unlinked from"
+    click.echo(terminal_safe(f"{target}#{number} {verb} {match.id} ({match.title})"))

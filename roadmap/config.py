@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +23,16 @@ class Config:
     label: str = DEFAULT_LABEL
     claim_expiry_days: int = 30
     stale_days: int = 30
+    #: Regular expressions for claim and release comments; empty means the defaults.
+    claim_patterns: tuple[str, ...] = ()
+    release_patterns: tuple[str, ...] = ()
     #: The file the settings were read from, or None for the defaults.
     source: Path | None = None
 
 
 _TYPES: dict[str, type] = {
     "roadmap": str, "repos": list, "label": str, "claim_expiry_days": int, "stale_days": int,
+    "claim_patterns": list, "release_patterns": list,
 }
 
 
@@ -82,8 +87,16 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
         repos = [parse_repo(r) for r in repos]
     except InputError as error:
         raise ConfigError(f"{where}: repos: {error}") from None
+    patterns = {}
+    for key in ("claim_patterns", "release_patterns"):
+        values = table.get(key, [])
+        try:
+            patterns[key] = tuple(re.compile(v).pattern for v in values)
+        except (re.error, TypeError) as error:
+            raise ConfigError(f"{where}: {key}: not a regular expression ({error})") from None
     return Config(
         roadmap=path.parent / table.get("roadmap", "ROADMAP.md"),
+        **patterns,
         repos=tuple(repos),
         label=table.get("label", DEFAULT_LABEL),
         claim_expiry_days=table.get("claim_expiry_days", 30),

@@ -241,6 +241,49 @@ class GitHubClient:
         _, _, data = self.get("/user")
         return str(data["login"])
 
+    def fetch_record_parts(self, full_name: str, number: int) -> tuple[
+            RemoteIssue, list[RemoteComment], list[RemoteEvent], list[RemotePull]]:
+        """An issue as it is now: fields, every comment, events and linked pull requests."""
+        fate, issue = self.fetch_issue(full_name, number)
+        if fate != "ok" or not isinstance(issue, RemoteIssue):
+            raise NotFound(f"{full_name}#{number}: {fate}"
+                           + (f" to {issue}" if isinstance(issue, str) else ""))
+        comments: list[RemoteComment] = []
+        for page in self.pages(f"/repos/{full_name}/issues/{number}/comments",
+                               {"per_page": PER_PAGE}):
+            comments.extend(c for data in page if (c := parse_comment(data)))
+        entries: list[dict[str, Any]] = []
+        for page in self.pages(f"/repos/{full_name}/issues/{number}/timeline",
+                               {"per_page": PER_PAGE}):
+            entries.extend(page)
+        events, pulls = parse_timeline(entries, full_name, number)
+        return issue, comments, events, pulls
+
+    def post(self, verb: str, url: str, payload: dict[str, Any]) -> Any:
+        """A write (POST or DELETE with a JSON body); one clear GitHubError on failure."""
+        try:
+            status, headers, body = self._requester.requestJson(verb, url, None, None, payload)
+        except RequestException as error:
+            raise self._network_error(error) from None
+        self._count(headers)
+        data = _json(body)
+        if status >= 400:
+            raise self._error(status, data, url)
+        return data
+
+    def post_comment(self, full_name: str, number: int, body: str) -> RemoteComment:
+        data = self.post("POST", f"/repos/{full_name}/issues/{number}/comments", {"body": body})
+        comment = parse_comment(data)
+        if comment is None:
+            raise GitHubError(f"{full_name}#{number}: GitHub's answer to a comment is malformed")
+        return comment
+
+    def set_assignee(self, full_name: str, number: int, login: str, add: bool) -> RemoteIssue:
+        """Add or remove an assignee; GitHub silently ignores one without push access."""
+        data = self.post("POST" if add else "DELETE",
+                         f"/repos/{full_name}/issues/{number}/assignees", {"assignees": [login]})
+        return parse_issue(data)
+
 
 def _json(body: str | bytes | None) -> Any:
     """The JSON of an answer body; GitHub's answers are JSON, anything else is a message."""

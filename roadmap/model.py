@@ -241,3 +241,81 @@ def issue_number_of(url: str) -> int | None:
     """The number at the end of an issue URL (`.../issues/12`)."""
     tail = url.rstrip("/").rsplit("/", 1)[-1]
     return int(tail) if tail.isdigit() else None
+
+
+# -- who works on what -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class IssueRecord:
+    """Everything the store knows of one roadmap issue, for links, claims and status."""
+
+    repo: str
+    number: int
+    title: str
+    body: str
+    state: str
+    state_reason: str | None
+    is_pull_request: bool
+    author: str | None
+    labels: list[str]
+    assignees: list[str]
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    url: str
+    comments: list[RemoteComment] = field(default_factory=list)
+    events: list[RemoteEvent] = field(default_factory=list)
+    pulls: list[RemotePull] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.repo}#{self.number}"
+
+
+@dataclass(slots=True, frozen=True)
+class Claim:
+    """Someone working on an issue, and the evidence for it."""
+
+    login: str
+    #: "assigned", "comment" or "pull".
+    kind: str
+    since: datetime
+    last_activity: datetime
+    #: A comment or pull request URL, or a description of the event.
+    evidence: str
+    stale: bool
+
+
+@dataclass(slots=True, frozen=True)
+class ItemLink:
+    """An issue linked to a roadmap item, and how the link was made."""
+
+    item_id: str
+    repo: str
+    number: int
+    #: "ref" (the item names it), "marker" (`Roadmap:` in the issue), "label"
+    #: (`roadmap:<id>`), "manual" (`roadmap link`) or "suggested" (by similarity, unconfirmed).
+    how: str
+    score: float | None = None
+
+
+_ISSUE_URL = re.compile(r"https?://[^/\s]+/([^/\s]+/[^/\s]+)/(?:issues|pull)/(\d+)/?(?:[#?].*)?")
+_FULL_REF = re.compile(r"([^/\s#]+/[^/\s#]+)#(\d+)")
+
+
+def parse_ref(text: str, default_repo: str | None) -> tuple[str, int]:
+    """`123`, `owner/repo#123` or an issue URL as (repo, number); InputError otherwise."""
+    text = text.strip()
+    for pattern in (_ISSUE_URL, _FULL_REF):
+        match = pattern.fullmatch(text)
+        if match:
+            return parse_repo(match.group(1)), int(match.group(2))
+    digits = text.lstrip("#")
+    if digits.isdigit() and 0 < int(digits) < 10**9:
+        if default_repo is None:
+            raise InputError(f"{text}: which repository? use OWNER/NAME#{digits}, --repo, "
+                             "or set `repos` in the configuration")
+        return default_repo, int(digits)
+    raise InputError(f"not an issue reference (expected 123, OWNER/NAME#123 or a URL): "
+                     f"{text!r}")

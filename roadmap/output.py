@@ -88,3 +88,71 @@ def render_issues(issues: list[StoredIssue]) -> str:
         lines.append(f"{issue.repo}#{issue.number}\t{issue.state}\t{who}\t{kind}"
                      f"{' '.join(issue.title.split())}")
     return terminal_safe("\n".join(lines))
+
+
+def _day(text: str | None) -> str:
+    return (text or "?")[:10]
+
+
+def render_who(people: list[dict[str, Any]]) -> str:
+    """Each person, then their issues: item, since, last activity, stale or not."""
+    if not people:
+        return "nobody is working on a roadmap issue (as far as the store knows)"
+    lines = []
+    for person in people:
+        issues = person["issues"]
+        lines.append(f"@{person['login']} ({len(issues)} issue{'s' if len(issues) != 1 else ''})")
+        for i in issues:
+            stale = "  STALE" if i["stale"] else ""
+            item = f" [{i['item']}]" if i["item"] else ""
+            lines.append(f"  {i['repo']}#{i['number']}{item} {' '.join(i['title'].split())} "
+                         f"— {i['kind']} since {_day(i['since'])}, last activity "
+                         f"{_day(i['last_activity'])}{stale}")
+    return terminal_safe("\n".join(lines))
+
+
+def render_available(issues: list[dict[str, Any]]) -> str:
+    """Open issues free to take, with their item and any stale claim."""
+    if not issues:
+        return "no open roadmap issue is free: every one is claimed (or none are synced)"
+    lines = []
+    for i in issues:
+        item = f" [{i['item']}]" if i["item"] else ""
+        claim = i["claim"]
+        note = f" (stale claim by @{claim['login']}, last active {_day(claim['last_activity'])})" \
+            if claim else ""
+        lines.append(f"{i['repo']}#{i['number']}{item} {' '.join(i['title'].split())}{note}")
+    return terminal_safe("\n".join(lines))
+
+
+def _bar(counts: dict[str, int], width: int = 20) -> str:
+    total = sum(counts.values()) or 1
+    done = round(width * counts.get("done", 0) / total)
+    moving = round(width * (counts.get("in-progress", 0) + counts.get("stalled", 0)) / total)
+    return "#" * done + "=" * moving + "." * max(0, width - done - moving)
+
+
+def render_status(view: dict[str, Any]) -> str:
+    """Progress per top-level item, who, and what needs attention."""
+    items = view["items"]
+    top = [i for i in items if i["parent"] is None]
+    lines = []
+    for item in top:
+        counts = item["progress"]
+        total = sum(counts.values())
+        head = f"{item['number']} {item['title']}" if item["number"] else item["title"]
+        who = " ".join(f"@{p}" for p in item["people"])
+        lines.append(f"{head[:48]:<48} [{_bar(counts)}] {counts.get('done', 0)}/{total} done"
+                     f"  {item['status']}  {who}".rstrip())
+    attention = view["attention"]
+    labels = {"stale_claims": "stale claim", "stalled": "stalled item", "conflicts": "conflict",
+              "unlinked_issues": "roadmap issue linked to no item", "drift": "drift"}
+    notes = [f"  {labels[key]}: {entry}" for key in labels for entry in attention[key]]
+    if notes:
+        lines += ["", "needs attention:", *notes[:30]]
+        if len(notes) > 30:
+            lines.append(f"  ... and {len(notes) - 30} more (see --json)")
+    for suggestion in view["suggestions"][:10]:
+        lines.append(f"  suggestion: {suggestion['issue']} may belong to {suggestion['item']} "
+                     f"(similarity {suggestion['score']}); `roadmap link` to confirm")
+    return terminal_safe("\n".join(lines) or "no roadmap items")

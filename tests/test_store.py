@@ -102,10 +102,23 @@ def test_items_are_stored(store):
 
 def test_db_commands(tmp_path):
     url = f"sqlite:///{tmp_path / 'r.db'}"
-    assert run("--db", url, "db", "current").output == "empty (head is 0001)\n"
-    assert run("--db", url, "db", "upgrade").output == "upgraded from empty to 0001\n"
-    assert run("--db", url, "db", "upgrade").output == "already at 0001\n"
-    assert run("--db", url, "db", "current").output == "0001 (up to date)\n"
+    head = migrate.head_revision(make_engine(url))
+    assert run("--db", url, "db", "current").output == f"empty (head is {head})\n"
+    assert run("--db", url, "db", "upgrade").output == f"upgraded from empty to {head}\n"
+    assert run("--db", url, "db", "upgrade").output == f"already at {head}\n"
+    assert run("--db", url, "db", "current").output == f"{head} (up to date)\n"
+
+
+def test_an_older_store_is_upgraded_by_any_command(tmp_path):
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    engine = make_engine(url)
+    from alembic import command
+
+    command.upgrade(migrate.alembic_config(engine), "0001")
+    assert migrate.current_revision(engine) == "0001"
+    assert run("--db", url, "issues").exit_code == 0
+    assert migrate.current_revision(engine) == migrate.head_revision(engine)
+    engine.dispose()
 
 
 def test_bad_database_url_is_one_line():

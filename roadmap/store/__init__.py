@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from roadmap.errors import InputError, StoreBusy
 from roadmap.model import (
+    IssueRecord,
     RemoteComment,
     RemoteEvent,
     RemoteIssue,
@@ -37,6 +38,7 @@ from roadmap.store.models import (
     Cursor,
     Event,
     Issue,
+    ManualLink,
     PullLink,
     Repository,
     RoadmapItem,
@@ -312,6 +314,12 @@ class Store:
             "source": roadmap.source,
         } for n, item in enumerate(roadmap.items)]
         with self.session() as session:
+            old = {i.id: _ref_keys(i.refs) for i in session.scalars(select(RoadmapItem))}
+            new = {item.id: _ref_keys([{"repo": r.repo, "number": r.number} for r in item.refs])
+                   for item in roadmap.items}
+            for before, after in renamed(old, new).items():
+                session.execute(update(ManualLink).where(ManualLink.item_id == before)
+                                .values(item_id=after))
             session.execute(delete(RoadmapItem))
             if rows:
                 session.execute(self._insert(RoadmapItem), rows)
@@ -319,6 +327,92 @@ class Store:
     def load_item_ids(self) -> list[str]:
         with self.session() as session:
             return list(session.scalars(select(RoadmapItem.id).order_by(RoadmapItem.position)))
+
+
+    def load_records(self) -> list[IssueRecord]:
+        """Every roadmap issue with its comments, events and linked pull requests."""
+        with self.session() as session:
+            rows = session.execute(
+                select(Issue, Repository.full_name).join(Repository)
+                .where(Issue.on_roadmap.is_(True)).order_by(Repository.full_name, Issue.number)
+            ).all()
+            records = {issue.id: _record(issue, repo) for issue, repo in rows}
+            for comment in session.scalars(select(Comment).order_by(Comment.created_at,
+                                                                    Comment.id)):
+                if comment.issue_id in records:
+                    record = records[comment.issue_id]
+                    record.comments.append(RemoteComment(
+                        comment.id, record.number, comment.author, comment.author_is_bot,
+                        comment.body, comment.html_url, comment.created_at,
+                        comment.updated_at))
+            for event in session.scalars(select(Event).order_by(Event.created_at, Event.id)):
+                if event.issue_id in records:
+                    records[event.issue_id].events.append(RemoteEvent(
+                        event.id, event.event, event.actor, event.subject, event.created_at))
+            for pull in session.scalars(select(PullLink)):
+                if pull.issue_id in records:
+                    records[pull.issue_id].pulls.append(RemotePull(
+                        pull.pr_url, pull.repo, pull.number, pull.title, pull.state,
+                        pull.merged, pull.author, pull.kind, pull.updated_at))
+            return list(records.values())
+
+    def load_items(self) -> list[RoadmapItemRow]:
+        """The stored roadmap items, in document order."""
+        with self.session() as session:
+            return [RoadmapItemRow(i.id, i.number, i.title, i.level, i.parent, i.status,
+                                   tuple((str(r["repo"]), int(str(r["number"])))
+                                         for r in i.refs if r.get("repo")))
+                    for i in session.scalars(select(RoadmapItem).order_by(RoadmapItem.position))]
+
+    def save_manual_link(self, item_id: str, repo: str, number: int, action: str) -> None:
+        with self.session() as session:
+            self._upsert(session, ManualLink, [{"item_id": item_id, "repo": repo,
+                                                "number": number, "action": action,
+                                                "created_at": now()}],
+                         ["item_id", "repo", "number"])
+
+    def load_manual_links(self) -> list[tuple[str, str, int, str]]:
+        with self.session() as session:
+            return [(m.item_id, m.repo, m.number, m.action)
+                    for m in session.scalars(select(ManualLink).order_by(ManualLink.id))]
+
+
+@dataclass(slots=True, frozen=True)
+class RoadmapItemRow:
+    """A stored item as status and links read it."""
+
+    id: str
+    number: str | None
+    title: str
+    level: int
+    parent: str | None
+    status: str | None
+    refs: tuple[tuple[str, int], ...]
+
+
+def _ref_keys(refs: list[dict[str, Any]]) -> set[tuple[str, int]]:
+    return {(str(r["repo"]).lower(), int(r["number"])) for r in refs if r.get("repo")}
+
+
+def renamed(old: dict[str, set[tuple[str, int]]],
+            new: dict[str, set[tuple[str, int]]]) -> dict[str, str]:
+    """Items whose id changed (a retitled heading) but whose references show they are the
+    same item: old id to new id, when exactly one new item shares references with it."""
+    gone = [i for i in old if i not in new]
+    fresh = [i for i in new if i not in old]
+    mapping = {}
+    for before in gone:
+        matches = [after for after in fresh if old[before] & new[after]]
+        if len(matches) == 1:
+            mapping[before] = matches[0]
+    return mapping
+
+
+def _record(issue: Issue, repo: str) -> IssueRecord:
+    return IssueRecord(repo, issue.number, issue.title, issue.body, issue.state,
+                       issue.state_reason, issue.is_pull_request, issue.author,
+                       list(issue.labels), list(issue.assignees), issue.created_at,
+                       issue.updated_at, issue.closed_at, issue.html_url)
 
 
 def now() -> datetime:

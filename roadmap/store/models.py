@@ -219,3 +219,18 @@ class Cursor(Base):
     position: Mapped[str | None] = mapped_column(String(60))
     url: Mapped[str | None] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(String(200))
+
+
+class ManualLink(Base):
+    """A `roadmap link` or `roadmap unlink` of an issue and an item, kept across re-parses."""
+
+    __tablename__ = "manual_links"
+    __table_args__ = (UniqueConstraint("item_id", "repo", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(String(200))
+    repo: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int] = mapped_column(Integer)
+    #: "link" or "unlink".
+    action: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column()

@@ -1,0 +1,193 @@
+"""Who works on an issue: assignees, claims in comments, and linked pull requests.
+
+Comments are read as Markdown, so a `/claim` quoted or inside a code block does not
+count; comments by bots do not count; an edited comment counts from its edit.
+A claim goes stale after `expiry_days` without activity by the claimant.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from roadmap.model import Claim, IssueRecord, RemoteComment
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+#: Comment commands and phrases that claim an issue for their author.
+DEFAULT_CLAIM_PATTERNS = (
+    r"^/claim\b",
+    r"^/assign(?:\s+@?(?P<who>[A-Za-z0-9-]+))?\s*$",
+    r"^@rustbot\s+claim\b",
+    r"^take\s*[.!]?$",
+    r"^/assign-me\b",
+    r"\bI(?:'d| would) like to (?:work on|take|pick up) (?:this|it)\b",
+    r"\bI(?:'m| am) (?:working on|taking|picking up) (?:this|it)\b",
+    r"\bI(?:'ll| will) (?:work on|take|pick up) (?:this|it)\b",
+    r"\bcan I (?:work on|take|pick up) (?:this|it)\b",
+)
+#: Comment commands that release the author's claim.
+DEFAULT_RELEASE_PATTERNS = (
+    r"^/unclaim\b",
+    r"^/unassign(?:\s+@?(?P<who>[A-Za-z0-9-]+))?\s*$",
+    r"^(?:@rustbot\s+)?release-assignment\b",
+    r"^/unassign-me\b",
+)
+
+
+@dataclass(slots=True, frozen=True)
+class Patterns:
+    """Compiled claim and release patterns (configurable)."""
+
+    claim: tuple[re.Pattern[str], ...]
+    release: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, claim: Iterable[str] = DEFAULT_CLAIM_PATTERNS,
+           release: Iterable[str] = DEFAULT_RELEASE_PATTERNS) -> Patterns:
+        flags = re.IGNORECASE
+        return cls(tuple(re.compile(p, flags) for p in claim),
+                   tuple(re.compile(p, flags) for p in release))
+
+
+DEFAULT_PATTERNS = Patterns.of()
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
+def command_lines(body: str) -> list[str]:
+    """The lines of a comment that are its author's own words: not quoted, not code."""
+    lines: list[str] = []
+    quoted = 0
+    for token in _markdown().parse(body):
+        if token.type == "blockquote_open":
+            quoted += 1
+        elif token.type == "blockquote_close":
+            quoted -= 1
+        elif token.type == "inline" and not quoted:
+            pieces = []
+            for child in token.children or []:
+                if child.type == "text":
+                    pieces.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    pieces.append("\n")
+                elif child.type == "code_inline":
+                    pieces.append("`code`")
+            lines.extend(line.strip() for line in "".join(pieces).split("\n") if line.strip())
+    return lines
+
+
+def comment_intent(comment: RemoteComment, patterns: Patterns = DEFAULT_PATTERNS) -> str | None:
+    """"claim", "release" or None: what a comment says of its author's work.
+
+    The last command in a comment wins; bots' comments say nothing.
+    """
+    author = comment.author
+    if comment.author_is_bot or not author or author.endswith("[bot]"):
+        return None
+    intent = None
+    for line in command_lines(comment.body):
+        intent = _line_intent(line, author, patterns) or intent
+    return intent
+
+
+def _line_intent(line: str, author: str, patterns: Patterns) -> str | None:
+    for kind, compiled in (("release", patterns.release), ("claim", patterns.claim)):
+        for pattern in compiled:
+            match = pattern.search(line)
+            if match is not None:
+                who = match.groupdict().get("who")
+                return kind if who is None or who.lower() == author.lower() else None
+    return None
+
+
+def derive_claims(record: IssueRecord, now: datetime, expiry_days: int,
+                  patterns: Patterns = DEFAULT_PATTERNS) -> list[Claim]:
+    """The claims active on an issue now (stale ones included and marked)."""
+    if record.state == "closed":
+        return []
+    holders: dict[str, tuple[str, datetime, str]] = {}
+    for when, action, login, kind, evidence in _timeline(record, patterns):
+        key = login.lower()
+        if action == "claim" and key not in holders:
+            holders[key] = (kind, when, evidence)
+        elif action == "release":
+            holders.pop(key, None)
+    for key in {login.lower() for login in record.assignees}:
+        if key not in holders:
+            holders[key] = ("assigned", record.created_at, "assigned on GitHub")
+    for pull in record.pulls:
+        if pull.state == "open" and pull.author and pull.author.lower() not in holders:
+            holders[pull.author.lower()] = ("pull", pull.updated_at, pull.url)
+    names = _names(record)
+    expiry = timedelta(days=expiry_days)
+    claims = []
+    for key, (kind, since, evidence) in holders.items():
+        last = max([since, *_activity(record, key)])
+        claims.append(Claim(names.get(key, key), kind, since, last, evidence,
+                            stale=now - last > expiry))
+    return sorted(claims, key=lambda c: (c.since, c.login))
+
+
+def _timeline(record: IssueRecord,
+              patterns: Patterns) -> list[tuple[datetime, str, str, str, str]]:
+    """Claims and releases in time order: (when, action, login, kind, evidence)."""
+    entries = []
+    for comment in record.comments:
+        intent = comment_intent(comment, patterns)
+        if intent and comment.author:
+            edited = comment.updated_at > comment.created_at
+            when = comment.updated_at if edited else comment.created_at
+            note = f"{comment.html_url} (edited)" if edited else comment.html_url
+            entries.append((when, intent, comment.author, "comment", note))
+    for event in record.events:
+        if event.event in ("assigned", "unassigned") and event.subject:
+            action = "claim" if event.event == "assigned" else "release"
+            by = f" by @{event.actor}" if event.actor and event.actor != event.subject else ""
+            entries.append((event.created_at, action, event.subject, "assigned",
+                            f"assigned{by} on GitHub"))
+    return sorted(entries, key=lambda e: e[0])
+
+
+def _activity(record: IssueRecord, key: str) -> list[datetime]:
+    """When the claimant last did something on the issue: comments, their pull requests."""
+    times = [c.updated_at for c in record.comments if (c.author or "").lower() == key]
+    times += [p.updated_at for p in record.pulls if (p.author or "").lower() == key]
+    times += [e.created_at for e in record.events
+              if e.event == "assigned" and (e.subject or "").lower() == key]
+    return times
+
+
+def _names(record: IssueRecord) -> dict[str, str]:
+    """Logins as GitHub spells them, by their lower-case form."""
+    names = {c.author.lower(): c.author for c in record.comments if c.author}
+    names.update({p.author.lower(): p.author for p in record.pulls if p.author})
+    names.update({e.subject.lower(): e.subject for e in record.events if e.subject})
+    names.update({a.lower(): a for a in record.assignees})
+    return names
+
+
+def conflicts(record: IssueRecord, claims: list[Claim]) -> list[str]:
+    """Two active claimants, or an open pull request by someone who holds no claim."""
+    found = []
+    active = [c for c in claims if not c.stale]
+    if len(active) > 1:
+        who = ", ".join(f"@{c.login}" for c in active)
+        found.append(f"{record.ref}: claimed by {len(active)} people ({who})")
+    claimants = {c.login.lower() for c in claims if c.kind != "pull"}
+    for pull in record.pulls:
+        author = (pull.author or "").lower()
+        if pull.state == "open" and claimants and author and author not in claimants:
+            found.append(f"{record.ref}: pull request {pull.url} by @{pull.author}, "
+                         f"who holds no claim")
+    return found

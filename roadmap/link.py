@@ -1,0 +1,116 @@
+"""Links between roadmap items and issues, and suggestions for issues linked to none.
+
+A link is made by a reference in the item's text, a `Roadmap: <item>` line in the
+issue body, a `roadmap:<item id>` label, or by hand (`roadmap link`, which an
+`unlink` undoes). Suggestions by title similarity are shown, never counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from roadmap.model import IssueRecord, ItemLink
+
+_MARKER = re.compile(r"^\s*(?:\*\*|__)?roadmap(?:\s+item)?(?:\*\*|__)?\s*:\s*(.+?)\s*$",
+                     re.IGNORECASE | re.MULTILINE)
+LABEL_PREFIX = "roadmap:"
+#: The lowest title similarity (0-100) worth suggesting.
+SUGGESTION_THRESHOLD = 60.0
+
+
+@dataclass(slots=True, frozen=True)
+class LinkItem:
+    """What linking needs of an item: its id, number, title and the refs it names."""
+
+    id: str
+    number: str | None
+    title: str
+    refs: tuple[tuple[str, int], ...]
+
+
+@dataclass(slots=True, frozen=True)
+class ManualLink:
+    """A `roadmap link` (action "link") or `roadmap unlink` (action "unlink")."""
+
+    item_id: str
+    repo: str
+    number: int
+    action: str
+
+
+def link_items(items: list[LinkItem], records: list[IssueRecord],
+               manual: Iterable[ManualLink] = ()) -> list[ItemLink]:
+    """Every link between items and issues, by each means; manual unlinks win."""
+    by_ref = {(r.repo.lower(), r.number): r for r in records}
+    lookup = _item_lookup(items)
+    links: dict[tuple[str, str, int], ItemLink] = {}
+
+    def add(item_id: str, record: IssueRecord, how: str) -> None:
+        links.setdefault((item_id, record.repo, record.number),
+                         ItemLink(item_id, record.repo, record.number, how))
+
+    for item in items:
+        for repo, number in item.refs:
+            record = by_ref.get((repo.lower(), number))
+            if record is not None:
+                add(item.id, record, "ref")
+    for record in records:
+        for name in _markers(record):
+            item_id = lookup.get(name.lower())
+            if item_id:
+                add(item_id, record, "marker")
+        for label in record.labels:
+            if label.lower().startswith(LABEL_PREFIX):
+                item_id = lookup.get(label[len(LABEL_PREFIX):].strip().lower())
+                if item_id:
+                    add(item_id, record, "label")
+    for entry in manual:
+        record = by_ref.get((entry.repo.lower(), entry.number))
+        if record is None:
+            continue
+        # Keyed by the record's spelling: `roadmap unlink Acme/Widgets#1` must still match.
+        key = (entry.item_id, record.repo, record.number)
+        if entry.action == "unlink":
+            links.pop(key, None)
+        elif entry.item_id in lookup.values():
+            links[key] = ItemLink(entry.item_id, record.repo, record.number, "manual")
+    return list(links.values())
+
+
+def _item_lookup(items: list[LinkItem]) -> dict[str, str]:
+    """Item ids by their id, number and title, lower-cased, as a marker may name them."""
+    lookup: dict[str, str] = {}
+    for item in items:
+        lookup.setdefault(item.title.lower(), item.id)
+        if item.number:
+            lookup.setdefault(item.number.lower(), item.id)
+    lookup.update({item.id.lower(): item.id for item in items})
+    return lookup
+
+
+def _markers(record: IssueRecord) -> list[str]:
+    """The item names of `Roadmap: <id, number or title>` lines in an issue body."""
+    return [m.group(1).strip("`*_ ") for m in _MARKER.finditer(record.body)]
+
+
+def suggest_links(items: list[LinkItem], records: list[IssueRecord],
+                  links: list[ItemLink]) -> list[ItemLink]:
+    """For each issue linked to no item, the most similar item by title, if similar enough."""
+    from rapidfuzz import fuzz, process, utils
+
+    linked = {(link.repo, link.number) for link in links}
+    choices = {item.id: item.title for item in items}
+    found = []
+    for record in records:
+        if (record.repo, record.number) in linked or not choices:
+            continue
+        best = process.extractOne(record.title, choices, scorer=fuzz.token_set_ratio,
+                                  processor=utils.default_process,
+                                  score_cutoff=SUGGESTION_THRESHOLD)
+        if best is not None:
+            _, score, item_id = best
+            found.append(ItemLink(str(item_id), record.repo, record.number, "suggested",
+                                  round(float(score), 1)))
+    return found

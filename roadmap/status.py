@@ -1,0 +1,165 @@
+"""The status of each roadmap item, derived from its issues, beside what the document says.
+
+`planned` (nothing started), `in-progress` (claimed, assigned, or a linked pull
+request open), `done` (declared, or every linked issue closed as completed),
+`stalled` (in progress, no activity for `stale_days`), `dropped` (closed as not
+planned). Parents roll up their children. Drift is where the two disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from roadmap.claims import DEFAULT_PATTERNS, Patterns, conflicts, derive_claims
+from roadmap.link import LinkItem, link_items, suggest_links
+from roadmap.link import ManualLink as ManualLink
+from roadmap.model import Claim, IssueRecord, ItemLink
+
+
+@dataclass(slots=True, frozen=True)
+class StatusItem:
+    """What status derivation needs of an item."""
+
+    id: str
+    number: str | None
+    title: str
+    level: int
+    parent: str | None
+    declared: str | None
+    refs: tuple[tuple[str, int], ...]
+
+
+@dataclass(slots=True)
+class ItemState:
+    """An item's derived status, its issues and people, and where it drifts."""
+
+    item: StatusItem
+    status: str
+    issues: list[IssueRecord] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    last_activity: datetime | None = None
+    drift: list[str] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Overview:
+    """Items, issues, claims and links, gathered once for `status`, `who` and `available`."""
+
+    items: list[ItemState]
+    records: list[IssueRecord]
+    links: list[ItemLink]
+    suggestions: list[ItemLink]
+    claims: dict[str, list[Claim]]
+    unlinked: list[IssueRecord]
+    conflicts: list[str]
+
+    def item_of(self, record: IssueRecord) -> str | None:
+        """The id of the (first) item an issue is linked to."""
+        return next((link.item_id for link in self.links
+                     if (link.repo, link.number) == (record.repo, record.number)), None)
+
+
+def build_overview(items: list[StatusItem], records: list[IssueRecord],
+                   manual: list[ManualLink], now: datetime, expiry_days: int,
+                   stale_days: int, patterns: Patterns = DEFAULT_PATTERNS) -> Overview:
+    """Gather everything once: links, claims per issue, each item's status, drift."""
+    link_view = [LinkItem(i.id, i.number, i.title, i.refs) for i in items]
+    links = link_items(link_view, records, manual)
+    suggestions = suggest_links(link_view, records, links)
+    claims = {r.ref: derive_claims(r, now, expiry_days, patterns) for r in records}
+    by_item: dict[str, list[IssueRecord]] = defaultdict(list)
+    by_ref = {r.ref: r for r in records}
+    for link in links:
+        by_item[link.item_id].append(by_ref[f"{link.repo}#{link.number}"])
+    states = [_state(item, by_item[item.id], claims, now, stale_days) for item in items]
+    _roll_up(states)
+    linked = {f"{link.repo}#{link.number}" for link in links}
+    unlinked = [r for r in records if r.ref not in linked]
+    found = [c for r in records for c in conflicts(r, claims[r.ref])]
+    return Overview(states, records, links, suggestions, claims, unlinked, found)
+
+
+def _state(item: StatusItem, records: list[IssueRecord], claims: dict[str, list[Claim]],
+           now: datetime, stale_days: int) -> ItemState:
+    issues = [r for r in records if not r.is_pull_request] or records
+    # A stale claim still means the work started: the item is stalled, not planned.
+    held = [c for r in issues for c in claims[r.ref]]
+    people = sorted({c.login for c in held if not c.stale})
+    times = [r.updated_at for r in issues] + [c.last_activity for c in held]
+    last = max(times, default=None)
+    state = ItemState(item, _derive(item, issues, held, last, now, stale_days), issues,
+                      people, last)
+    state.drift = _drift(item, issues)
+    return state
+
+
+def _derive(item: StatusItem, issues: list[IssueRecord], held: list[Claim],
+            last: datetime | None, now: datetime, stale_days: int) -> str:
+    closed = [r for r in issues if r.state == "closed"]
+    completed = any(r.state_reason != "not_planned" for r in closed)
+    if item.declared == "done" or (issues and len(closed) == len(issues) and completed):
+        return "done"
+    if item.declared == "dropped" or (issues and len(closed) == len(issues)):
+        return "dropped"
+    open_pulls = any(p.state == "open" for r in issues for p in r.pulls)
+    if held or open_pulls or completed:  # part of the work done is work started
+        quiet = last is None or now - last > timedelta(days=stale_days)
+        return "stalled" if quiet else "in-progress"
+    return "planned"
+
+
+def _drift(item: StatusItem, issues: list[IssueRecord]) -> list[str]:
+    open_issues = [r for r in issues if r.state == "open"]
+    drift = []
+    if item.declared == "done" and open_issues:
+        refs = ", ".join(f"#{r.number}" for r in open_issues[:5])
+        drift.append(f"declared done, but {refs} {'is' if len(open_issues) == 1 else 'are'} "
+                     "still open")
+    if issues and not open_issues and item.declared not in ("done", "dropped"):
+        drift.append("every linked issue is closed, but the roadmap does not say done")
+    return drift
+
+
+def _roll_up(states: list[ItemState]) -> None:
+    """Parents take their children's progress; a leaf with no issue is drift."""
+    by_id = {s.item.id: s for s in states}
+    for state in states:
+        if state.item.parent in by_id:
+            by_id[state.item.parent].children.append(state.item.id)
+    for state in reversed(states):  # children come after their parents
+        kids = [by_id[c] for c in state.children]
+        if not kids:
+            if not state.issues and state.item.declared not in ("done", "dropped"):
+                state.drift.append("no issue linked")
+            continue
+        statuses = {k.status for k in kids} | ({state.status} if state.issues else set())
+        state.status = _combined(statuses, state.item.declared)
+        state.people = sorted({p for k in [state, *kids] for p in k.people})
+
+
+def _combined(statuses: set[str], declared: str | None) -> str:
+    if declared in ("done", "dropped"):
+        return declared
+    if statuses <= {"done", "dropped"}:
+        return "done" if "done" in statuses else "dropped"
+    for status in ("in-progress", "stalled"):
+        if status in statuses:
+            return status
+    return "in-progress" if "done" in statuses else "planned"
+
+
+def progress(states: list[ItemState], of: ItemState) -> dict[str, int]:
+    """Counts of leaf items under `of` (itself when a leaf) by status."""
+    by_id = {s.item.id: s for s in states}
+    counts: dict[str, int] = defaultdict(int)
+    stack = [of]
+    while stack:
+        state = stack.pop()
+        if state.children:
+            stack.extend(by_id[c] for c in state.children)
+        else:
+            counts[state.status] += 1
+    return dict(counts)

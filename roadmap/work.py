@@ -1,0 +1,112 @@
+"""Who works on what, what is free, and where things stand: `who`, `available`, `status`.
+
+Each view is gathered from the store into plain dicts (the documented JSON shapes),
+then rendered; nothing here talks to GitHub.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from roadmap.claims import DEFAULT_CLAIM_PATTERNS, DEFAULT_RELEASE_PATTERNS, Patterns
+from roadmap.config import Config
+from roadmap.model import Claim
+from roadmap.status import ManualLink, Overview, StatusItem, build_overview, progress
+from roadmap.store import Store
+
+GOOD_FIRST = ("good first issue", "good-first-issue", "beginner", "easy", "e-easy")
+
+
+def patterns_of(config: Config) -> Patterns:
+    """The configured claim and release patterns, or the defaults."""
+    return Patterns.of(config.claim_patterns or DEFAULT_CLAIM_PATTERNS,
+                       config.release_patterns or DEFAULT_RELEASE_PATTERNS)
+
+
+def gather(store: Store, config: Config, now: datetime) -> Overview:
+    """Items, issues, links and claims from the store, joined."""
+    items = [StatusItem(r.id, r.number, r.title, r.level, r.parent, r.status, r.refs)
+             for r in store.load_items()]
+    manual = [ManualLink(*entry) for entry in store.load_manual_links()]
+    return build_overview(items, store.load_records(), manual, now, config.claim_expiry_days,
+                          config.stale_days, patterns_of(config))
+
+
+def stamp(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def who_view(overview: Overview, login: str | None = None) -> list[dict[str, Any]]:
+    """Each person with the issues they work on, since when, last activity, stale or not."""
+    people: dict[str, list[dict[str, Any]]] = {}
+    names: dict[str, str] = {}
+    for record in overview.records:
+        for claim in overview.claims[record.ref]:
+            key = claim.login.lower()
+            if login and key != login.lower().lstrip("@"):
+                continue
+            names.setdefault(key, claim.login)
+            people.setdefault(key, []).append({
+                "repo": record.repo, "number": record.number, "title": record.title,
+                "item": overview.item_of(record), "kind": claim.kind,
+                "since": stamp(claim.since), "last_activity": stamp(claim.last_activity),
+                "stale": claim.stale,
+            })
+    return [{"login": names[key], "issues": issues}
+            for key, issues in sorted(people.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+
+
+def available_view(overview: Overview, label: str | None = None) -> list[dict[str, Any]]:
+    """Open roadmap issues nobody holds an active claim on; good first issues first."""
+    found = []
+    for record in overview.records:
+        if record.state != "open" or record.is_pull_request:
+            continue
+        if label and label.lower() not in (name.lower() for name in record.labels):
+            continue
+        claims = overview.claims[record.ref]
+        if any(not c.stale for c in claims):
+            continue
+        stale: Claim | None = claims[0] if claims else None
+        found.append({
+            "repo": record.repo, "number": record.number, "title": record.title,
+            "url": record.url, "item": overview.item_of(record), "labels": record.labels,
+            "claim": None if stale is None else {
+                "login": stale.login, "since": stamp(stale.since),
+                "last_activity": stamp(stale.last_activity), "stale": stale.stale,
+            },
+        })
+    return sorted(found, key=lambda e: (not _good_first(e["labels"]), e["repo"], e["number"]))
+
+
+def _good_first(labels: list[str]) -> bool:
+    return any(label.lower() in GOOD_FIRST for label in labels)
+
+
+def status_view(overview: Overview) -> dict[str, Any]:
+    """Progress per item, who, and what needs attention."""
+    items = []
+    for state in overview.items:
+        items.append({
+            "id": state.item.id, "number": state.item.number, "title": state.item.title,
+            "level": state.item.level, "parent": state.item.parent,
+            "declared": state.item.declared, "status": state.status,
+            "issues": [f"{r.repo}#{r.number}" for r in state.issues],
+            "people": state.people, "last_activity": stamp(state.last_activity),
+            "progress": progress(overview.items, state), "drift": state.drift,
+        })
+    stale = [f"{r.ref}: @{c.login}'s claim has had no activity since {stamp(c.last_activity)}"
+             for r in overview.records for c in overview.claims[r.ref] if c.stale]
+    return {
+        "items": items,
+        "attention": {
+            "stale_claims": stale,
+            "stalled": [f"{s.item.id}" for s in overview.items if s.status == "stalled"],
+            "conflicts": overview.conflicts,
+            "unlinked_issues": [r.ref for r in overview.unlinked],
+            "drift": [f"{s.item.id}: {d}" for s in overview.items for d in s.drift],
+        },
+        "suggestions": [{"issue": f"{s.repo}#{s.number}", "item": s.item_id, "score": s.score}
+                        for s in overview.suggestions],
+    }
