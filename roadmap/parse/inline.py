@@ -8,10 +8,15 @@ from html.parser import HTMLParser
 
 from markdown_it.token import Token
 
-from roadmap.model import QueryLink, Ref
+from roadmap.model import QueryLink, Ref, RefKind
 from roadmap.parse import refs as R
 
-_MYST_ROLES = ("{issue}", "{pr}", "{gh-issue}", "{gh-pr}")
+_MYST_ROLES: dict[str, RefKind] = {
+    "{issue}": "issue", "{pr}": "pull", "{gh-issue}": "issue", "{gh-pr}": "pull",
+}
+_ROLE_NAMES = tuple(_MYST_ROLES)
+#: What a link (`[`, `<`), a reference (`#`, `GH-`, a bare URL) or a MyST role (`{`) needs.
+_REFERRING = ("#", "[", "<", "{", "GH-", "github.com/")
 
 
 @dataclass(slots=True)
@@ -22,26 +27,28 @@ class Found:
     bad: list[R.BadRef] = field(default_factory=list)
     queries: list[QueryLink] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
+    #: Repositories of the issues and pull requests linked by URL, which tell what
+    #: repository the document is about (an `owner/repo#1` in text usually names another).
+    linked: list[str] = field(default_factory=list)
 
     def add_url(self, url: str, line: int) -> None:
         """Record what a link's target points at."""
-        ref = R.ref_of_url(url)
-        if isinstance(ref, Ref):
-            self.refs.append(ref)
-        elif isinstance(ref, R.BadRef):
-            self.bad.append(ref)
-        else:
-            query = R.query_of_url(url, line)
-            if query is not None:
-                self.queries.append(query)
+        target = R.target_of_url(url, line)
+        if isinstance(target, Ref):
+            self.refs.append(target)
+            self.linked.append(target.repo or "")
+        elif isinstance(target, R.BadRef):
+            self.bad.append(target)
+        elif isinstance(target, QueryLink):
+            self.queries.append(target)
 
     def add_html(self, html: str, line: int) -> None:
         """Record the links and `roadmap:` markers of raw HTML."""
         reader = _HrefReader()
         reader.feed(html)
         reader.close()
-        for url in reader.hrefs:
-            self.add_url(url, line)
+        for url, offset in reader.hrefs:
+            self.add_url(url, line + offset)
         self.markers.extend(reader.comments)
 
 
@@ -66,6 +73,12 @@ def lines_of(children: Sequence[Token] | None) -> list[str]:
     return plain_text(children).split("\n")
 
 
+def may_refer(source: str) -> bool:
+    """Whether Markdown source could hold a link, a reference or a marker, so that its
+    tokens are worth a `scan`: most prose holds none, and a substring test is cheap."""
+    return any(mark in source for mark in _REFERRING)
+
+
 def scan(children: Sequence[Token] | None, line: int, found: Found) -> None:
     """Collect references, search links and markers from inline tokens."""
     if not children:
@@ -83,8 +96,12 @@ def scan(children: Sequence[Token] | None, line: int, found: Found) -> None:
             in_link = max(0, in_link - 1)
         elif kind == "text" and not in_link:
             found.refs.extend(R.refs_of_text(token.content))
-        elif kind == "code_inline" and previous.endswith(_MYST_ROLES):
-            role = R.ref_of_role(token.content)
+            if "github.com/" in token.content:
+                for url in R.urls_of_text(token.content):
+                    found.add_url(url, line)
+        elif kind == "code_inline" and previous.endswith(_ROLE_NAMES):
+            role_kind = _MYST_ROLES[previous[previous.rindex("{"):]]
+            role = R.ref_of_role(token.content, role_kind)
             if role is not None:
                 found.refs.append(role)
         elif kind == "html_inline":
@@ -97,12 +114,14 @@ class _HrefReader(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.hrefs: list[str] = []
+        self.hrefs: list[tuple[str, int]] = []  # and the line offset of the tag
         self.comments: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
-            self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+            offset = self.getpos()[0] - 1
+            self.hrefs.extend((value, offset) for name, value in attrs
+                              if name == "href" and value)
 
     def handle_comment(self, data: str) -> None:
         self.comments.append(data)

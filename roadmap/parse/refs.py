@@ -20,9 +20,14 @@ _REPO = rf"{_NAME}/[A-Za-z0-9._-]{{1,100}}"
 _TEXT_REF = re.compile(
     rf"(?<![\w/#&.-])(?:({_REPO})#|GH-|#)(\d{{1,9}})(?![\w-])"
 )
+#: A bare URL, which GitHub turns into a link (its "extended autolink"), up to a space or `<`.
+_BARE_URL = re.compile(r"(?<![\w/])https?://(?:www\.)?github\.com/[^\s<]+", re.IGNORECASE)
+_URL_TRAILER = "?!.,:;*_~'\""
 _ROLE_REF = re.compile(rf"^(?:({_REPO})#|#)?(\d{{1,9}})$")
 _LABEL_IN_QUERY = re.compile(r"""label:(?:"([^"]+)"|(\S+))""")
 _KINDS: dict[str, RefKind] = {"issues": "issue", "pull": "pull", "pulls": "pull"}
+#: A GitHub URL's host, path segments and query string.
+_Parts = tuple[str, list[str], str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -30,6 +35,7 @@ class Unresolved:
     """A bare `#123`, waiting for the repository the document is about."""
 
     number: int
+    kind: RefKind = "issue"
 
 
 @dataclass(slots=True, frozen=True)
@@ -44,11 +50,27 @@ def github_url(host: str, repo: str, kind: RefKind, number: int) -> str:
     return f"https://{host}/{repo}/{'pull' if kind == 'pull' else 'issues'}/{number}"
 
 
-def ref_of_url(url: str) -> Ref | BadRef | None:
-    """The issue or pull request a GitHub URL points at, a BadRef, or None for other URLs."""
+def target_of_url(url: str, line: int) -> Ref | BadRef | QueryLink | None:
+    """What a link points at: an issue or pull request, an issue search, or neither."""
     parts = _github_parts(url)
     if parts is None:
         return None
+    return _ref_of_parts(url, parts) or _query_of_parts(url, parts, line)
+
+
+def ref_of_url(url: str) -> Ref | BadRef | None:
+    """The issue or pull request a GitHub URL points at, a BadRef, or None for other URLs."""
+    parts = _github_parts(url)
+    return None if parts is None else _ref_of_parts(url, parts)
+
+
+def query_of_url(url: str, line: int) -> QueryLink | None:
+    """A link to an issue search or a label page, which tells what the roadmap follows."""
+    parts = _github_parts(url)
+    return None if parts is None else _query_of_parts(url, parts, line)
+
+
+def _ref_of_parts(url: str, parts: _Parts) -> Ref | BadRef | None:
     host, segments, _ = parts
     if len(segments) < 3 or segments[2] not in ("issues", "pull"):
         return None
@@ -63,11 +85,7 @@ def ref_of_url(url: str) -> Ref | BadRef | None:
     return Ref(kind, repo, int(segments[3]), github_url(host, repo, kind, int(segments[3])))
 
 
-def query_of_url(url: str, line: int) -> QueryLink | None:
-    """A link to an issue search or a label page, which tells what the roadmap follows."""
-    parts = _github_parts(url)
-    if parts is None:
-        return None
+def _query_of_parts(url: str, parts: _Parts, line: int) -> QueryLink | None:
     _, segments, query = parts
     if len(segments) < 3:
         return None
@@ -87,9 +105,9 @@ def query_of_url(url: str, line: int) -> QueryLink | None:
     return QueryLink(url, repo, label, q, line)
 
 
-def _github_parts(url: str) -> tuple[str, list[str], str] | None:
+def _github_parts(url: str) -> _Parts | None:
     """Host, path segments and query of a GitHub web URL, or None for any other URL."""
-    if not url.startswith(("https://", "http://")):
+    if not url.startswith(("https://", "http://")) or "github.com" not in url[:30].lower():
         return None
     try:
         split = urlsplit(url)
@@ -104,6 +122,8 @@ def _github_parts(url: str) -> tuple[str, list[str], str] | None:
 def refs_of_text(text: str) -> list[Ref | Unresolved]:
     """`#123`, `GH-123` and `owner/repo#123` in plain text."""
     found: list[Ref | Unresolved] = []
+    if "#" not in text and "GH-" not in text:  # most text: skip the regex
+        return found
     for match in _TEXT_REF.finditer(text):
         repo, number = match.group(1), int(match.group(2))
         if repo:
@@ -114,20 +134,32 @@ def refs_of_text(text: str) -> list[Ref | Unresolved]:
     return found
 
 
-def ref_of_role(text: str) -> Ref | Unresolved | None:
+def urls_of_text(text: str) -> list[str]:
+    """The GitHub URLs written bare in plain text, without the punctuation that ends a
+    sentence (GitHub leaves a trailing `.` or an unbalanced `)` out of the link)."""
+    urls = []
+    for match in _BARE_URL.finditer(text):
+        url = match.group(0).rstrip(_URL_TRAILER)
+        while url.endswith(")") and url.count(")") > url.count("("):
+            url = url[:-1].rstrip(_URL_TRAILER)
+        urls.append(url)
+    return urls
+
+
+def ref_of_role(text: str, kind: RefKind) -> Ref | Unresolved | None:
     """The target of a MyST `{issue}` or `{pr}` role: `123` or `owner/repo#123`."""
     match = _ROLE_REF.match(text.strip())
     if match is None:
         return None
     repo, number = match.group(1), int(match.group(2))
     if repo is None:
-        return Unresolved(number)
-    return Ref("issue", repo, number, github_url("github.com", repo, "issue", number))
+        return Unresolved(number, kind)
+    return Ref(kind, repo, number, github_url("github.com", repo, kind, number))
 
 
 def resolve(ref: Ref | Unresolved, repo: str | None) -> Ref:
     """A bare `#123` resolved against the document's repository (or left without one)."""
     if isinstance(ref, Ref):
         return ref
-    url = github_url("github.com", repo, "issue", ref.number) if repo else None
-    return Ref("issue", repo, ref.number, url)
+    url = github_url("github.com", repo, ref.kind, ref.number) if repo else None
+    return Ref(ref.kind, repo, ref.number, url)

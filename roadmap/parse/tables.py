@@ -36,6 +36,8 @@ _ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("title", re.compile(r"\b(?:feature|title|goal|item|name|project|area|epic)\b")),
     ("body", re.compile(r"\b(?:description|notes?|details|summary|why)\b")),
 ]
+#: Columns that make a one-row table the metadata of the item it sits in.
+_ITEM_FIELDS = ("status", "owner", "milestone", "tracking")
 _PLACEHOLDER = re.compile(r"^\(\(\(.*\)\)\)$|^\{\{.*\}\}$")
 
 
@@ -87,7 +89,15 @@ class Table:
         return [self.header, *self.rows]
 
     def fields(self) -> list[tuple[str, str, int]]:
-        """The `name | value` pairs of a two-column table such as a metadata table."""
+        """The `name | value` pairs of a metadata table about the item it sits in.
+
+        Either two columns of names and values, or one row under headers such as
+        `| Category | Status | Target Completion | Tracking |`.
+        """
+        if len(self.rows) == 1 and any(r in self.roles for r in _ITEM_FIELDS):
+            row = self.rows[0]
+            return [(header, " ".join(plain_text(cell.children).split()), row.line)
+                    for header, cell in zip(self.headers, row.cells, strict=False)]
         if len(self.headers) != 2 or (self.headers[1] and \
                 words.fold(self.headers[0]) not in ("metadata", "field", "key", "property")):
             return []
@@ -117,11 +127,17 @@ def read_table(tokens: list[Token], i: int) -> tuple[Table, int]:
 
 
 def column_roles(headers: list[str]) -> list[str | None]:
-    """The role of each column; each role goes to the first column that claims it."""
+    """The role of each column; each role goes to the first column that claims it.
+
+    A first column whose header names no role (`| Effect | Status |`) holds the titles
+    when no other column does.
+    """
     roles: list[str | None] = []
     for header in headers:
         role = column_role(header)
         roles.append(None if role in roles and role != "body" else role)
+    if roles and roles[0] is None and "title" not in roles:
+        roles[0] = "title"
     return roles
 
 

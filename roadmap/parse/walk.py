@@ -7,8 +7,10 @@ entry. Headings open sections; content lands in the innermost open item.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -16,7 +18,7 @@ from markdown_it.token import Token
 from roadmap.model import Item, Note, Problem, QueryLink, Ref, Roadmap, Status, Task
 from roadmap.parse import refs as R
 from roadmap.parse import tables, words
-from roadmap.parse.inline import Found, lines_of, plain_text, scan
+from roadmap.parse.inline import Found, lines_of, may_refer, plain_text, scan
 from roadmap.parse.markdown import yaml_title
 
 _TASK_MARKS = {"[ ]": False, "[x]": True, "[X]": True}
@@ -27,7 +29,7 @@ _LISTS = ("bullet_list_open", "ordered_list_open")
 class Section:
     """A heading whose section is still being read."""
 
-    kind: str  # "title", "note" or "item"
+    kind: str  # "title", "note", "item" or "blank"
     level: int
     line: int
     item: Item | None = None
@@ -49,7 +51,9 @@ class Walk:
         self.found = Found()  # links seen anywhere, for the document's repository
         self.row_found: list[tuple[Item, Found]] = []
         self.anchors: Counter[str] = Counter()
+        self.linked: Counter[str] = Counter()  # repositories of items' linked issues
         self.ids: set[str] = set()
+        self.suffixes: dict[str, int] = {}
         self.numbered = False
         self.started = False
         self.seen_heading = False
@@ -89,6 +93,7 @@ class Walk:
     def attach(self, item: Item, found: Found) -> None:
         """Give an item the references found in its own text; record what did not parse."""
         item.refs.extend(found.refs)  # type: ignore[arg-type]  # resolved in finish_refs
+        self.linked.update(found.linked)
         for bad in found.bad:
             self.problem(item.line, "error", "bad-ref", f"reference does not parse: {bad.url}")
 
@@ -108,6 +113,11 @@ class Walk:
         A repeated title (`Releases` under each quarter) takes its parent's id as a
         prefix, which survives reordering; a number suffix is the last resort.
         """
+        if wanted and words.slug(wanted) != wanted:
+            self.problem(line, "warning", "bad-marker",
+                         f"id {wanted!r} in a roadmap marker is not lower-case letters, digits "
+                         "and hyphens; it is ignored")
+            wanted = None
         if wanted:
             if wanted in self.ids:
                 self.problem(line, "error", "duplicate-id", f"duplicate item id {wanted!r}")
@@ -117,10 +127,12 @@ class Walk:
         parent = self.parent_item()
         if base in self.ids and parent and parent.item:
             base = f"{parent.item.id}-{base}"
-        candidate, n = base, 1
+        n = self.suffixes.get(base, 1)  # where the last search for this base stopped
+        candidate = base if n == 1 else f"{base}-{n}"
         while candidate in self.ids:
             n += 1
             candidate = f"{base}-{n}"
+        self.suffixes[base] = n
         if n > 1:
             self.problem(line, "warning", "duplicate-title",
                          f"id {base!r} is taken; this item gets {candidate!r} "
@@ -132,10 +144,12 @@ class Walk:
 
     def new_item(self, title: str, level: int, line: int, marker: str | None) -> Item:
         """An item under the innermost open item, inheriting its milestone and grouping."""
+        written = title
         title, status = words.split_status(title)
         number, title = words.split_number(title)
         if status is None:
             title, status = words.split_status(title)
+        title = title or written  # a heading that is only an emoji keeps it as its title
         parent = self.parent_item()
         item = Item(
             id=self.unique_id(marker, title, line), number=number, title=title, level=level,
@@ -160,7 +174,7 @@ def marker_id(markers: list[str]) -> str | None:
             continue
         for pair in text[len("roadmap:"):].split():
             key, _, value = pair.partition("=")
-            if key == "id" and words.slug(value) == value and value:
+            if key == "id" and value:
                 return value
     return None
 
@@ -184,7 +198,7 @@ def on_heading(walk: Walk, tokens: list[Token], i: int) -> int:
         top = walk.stack[-1]
         top.body_end = start if top.body_end is None else top.body_end
     kind = heading_kind(walk, text, level)
-    walk.seen_heading = True
+    walk.seen_heading = walk.seen_heading or kind != "blank"
     section = Section(kind, level, line, body_start=stop)
     found = section.found
     scan(inline.children, line, found)
@@ -192,7 +206,7 @@ def on_heading(walk: Walk, tokens: list[Token], i: int) -> int:
         walk.roadmap.title = text
     elif kind == "note":
         walk.roadmap.notes.append(Note(text, line))
-    else:
+    elif kind == "item":
         section.item = open_item(walk, section, text, marker_after(tokens, i + 3, found))
         section.item.anchor = anchor
     walk.stack.append(section)
@@ -200,7 +214,12 @@ def on_heading(walk: Walk, tokens: list[Token], i: int) -> int:
 
 
 def heading_kind(walk: Walk, text: str, level: int) -> str:
-    """Whether a heading is the document's title, a note about the document, or an item."""
+    """Whether a heading is the document's title, a note about the document, or an item.
+
+    An empty heading (`##` alone) is none of them: it only closes the sections above it.
+    """
+    if not text:
+        return "blank"
     bare, _ = words.split_status(text)
     number, rest = words.split_number(bare)
     grouping = words.milestone_of_heading(rest) or words.group_status(rest)
@@ -250,7 +269,8 @@ def on_inline(walk: Walk, tokens: list[Token], i: int) -> int:
     token = tokens[i]
     line = (token.map or (0, 0))[0] + 1
     section = walk.current()
-    scan(token.children, line, section.found if section else walk.found)
+    if may_refer(token.content):
+        scan(token.children, line, section.found if section else walk.found)
     if section is None or section.item is None:
         return i + 1
     if i == walk.task_inline:
@@ -392,6 +412,7 @@ def continue_row(walk: Walk, table: tables.Table, row: tables.Row, found: Found,
     item, previous = last
     previous.refs.extend(found.refs)
     previous.bad.extend(found.bad)
+    previous.linked.extend(found.linked)
     item.end_line = row.line
     fill_row(walk, table, row, item)
 
@@ -406,6 +427,20 @@ HANDLERS: dict[str, Callable[[Walk, list[Token], int], int]] = {
 }
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while walking: the walk makes no cycles, and each pass
+    of the collector would crawl the whole token list (a quarter of the walk on 10,000 items).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def walk_tokens(tokens: list[Token], source: str, lines: list[str], title: str | None,
                 repo: str | None) -> Roadmap:
     """Build the Roadmap of a token stream; `repo` resolves bare `#123` when given."""
@@ -416,10 +451,11 @@ def walk_tokens(tokens: list[Token], source: str, lines: list[str], title: str |
         for n, t in enumerate(tokens)
     )
     i, count = 0, len(tokens)
-    while i < count:
-        handler = HANDLERS.get(tokens[i].type)
-        i = handler(walk, tokens, i) if handler else i + 1
-    walk.close_to(0, len(lines) + 1)
+    with collector_paused():
+        while i < count:
+            handler = HANDLERS.get(tokens[i].type)
+            i = handler(walk, tokens, i) if handler else i + 1
+    walk.close_to(0, last_block_line(tokens) + 1)
     for item, found in walk.row_found:
         walk.attach(item, found)
     finish_refs(walk, repo)
@@ -431,24 +467,37 @@ def finish_refs(walk: Walk, repo: str | None) -> None:
     roadmap = walk.roadmap
     queries = sorted({q.url: q for q in walk.found.queries}.values(), key=lambda q: q.line)
     roadmap.links = queries
-    roadmap.repo = repo or document_repo(roadmap, queries)
+    roadmap.repo = repo or document_repo(queries, walk.linked)
     for item in roadmap.items:
         resolved: dict[tuple[str | None, int], Ref] = {}
         for ref in item.refs:
             final = R.resolve(ref, roadmap.repo)
+            key = (final.repo, final.number)
+            if key in resolved:
+                continue
             if final.repo is None:
                 walk.problem(item.line, "warning", "unresolved-ref",
                              f"#{final.number} names no repository (use --repo or set "
                              "`repos` in the configuration)")
-            resolved.setdefault((final.repo, final.number), final)
+            resolved[key] = final
         item.refs = list(resolved.values())
 
 
-def document_repo(roadmap: Roadmap, queries: list[QueryLink]) -> str | None:
-    """The repository the roadmap's own links point at: its label query, else most refs."""
+def document_repo(queries: list[QueryLink], linked: Counter[str]) -> str | None:
+    """The repository the roadmap's own links point at: its label query, else most links.
+
+    `owner/repo#12` written as text does not count: GitHub shortens a reference to the
+    file's own repository to `#12`, so a written-out one usually names another project.
+    """
     for query in queries:
         if query.repo and query.label:
             return query.repo
-    refs = [ref for item in roadmap.items for ref in item.refs]
-    counts = Counter(ref.repo for ref in refs if isinstance(ref, Ref) and ref.repo)
-    return counts.most_common(1)[0][0] if counts else None
+    return linked.most_common(1)[0][0] if linked else None
+
+
+def last_block_line(tokens: list[Token]) -> int:
+    """The last source line of the last block, before trailing link definitions."""
+    for token in reversed(tokens):
+        if token.map is not None and token.level == 0:
+            return token.map[1]
+    return 0

@@ -40,7 +40,7 @@ STATUS_WORDS: dict[str, StatusValue] = {
     ),
 }
 
-#: Emoji (without variation selectors) and GitHub shortcodes that declare a status.
+#: Emoji (without variation selectors), GitHub shortcodes and checkboxes that declare a status.
 STATUS_EMOJI: dict[str, StatusValue] = {
     "✅": "done", "✔": "done", "☑": "done", "🎉": "done", "🚀": "done",
     ":white_check_mark:": "done", ":heavy_check_mark:": "done", ":ballot_box_with_check:": "done",
@@ -52,10 +52,19 @@ STATUS_EMOJI: dict[str, StatusValue] = {
     ":calendar:": "planned",
     "❌": "dropped", "✖": "dropped", "🚫": "dropped", "⛔": "dropped",
     ":x:": "dropped", ":no_entry_sign:": "dropped", ":no_entry:": "dropped",
+    "[x]": "done", "[X]": "done", "[ ]": "planned",  # a checkbox, as in a task list
 }
 
 _VARIATION_SELECTORS = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))
+#: The characters a status marker can start or end with, variation selectors included.
+_EDGE_CHARS = frozenset(
+    {key[0] for key in STATUS_EMOJI} | {key[-1] for key in STATUS_EMOJI} | set("\ufe0e\ufe0f\u200d")
+)
 _SEPARATORS = " \t-:\u2013\u2014"  # and the en and em dashes
+#: ASCII characters a heading anchor drops: everything but letters, digits, " ", "-", "_".
+_ASCII_SYMBOLS = str.maketrans(
+    "", "", "".join(ch for ch in map(chr, range(128)) if not ch.isalnum() and ch not in " -_")
+)
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 
 #: Headings that explain the document instead of naming work: whole titles, and openings.
@@ -83,7 +92,12 @@ _STOP_WORDS = frozenset(
      "tbd", "and", "or", "from", "on", "in", "team", "help", "wanted", "none", "owner"}
 )
 
-_NUMBER = re.compile(r"^(?:(\d{1,3}(?:\.\d{1,3})*)\.?|([A-Za-z]|[IVX]{1,4})[.)]|(\d{1,3})\))$")
+_NUMBER = re.compile(
+    r"^(?:(\d{1,3}(?:\.\d{1,3})*|[A-Za-z](?:\.\d{1,3})+)\.?|([A-Za-z]|[IVX]{1,4})[.)]"
+    r"|(\d{1,3})\))$"
+)
+#: Where the first clause of a status text ends: `Exploring. We need a maintainer`.
+_CLAUSE_END = re.compile(r"[.;,(]|\s[-\u2013\u2014]\s")
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _PERIOD = rf"(?:Q[1-4]|H[12]|[12]H|(?:early|mid|late|end\ of)\ \d{{4}}|{_MONTH}\ \d{{4}})"
@@ -123,6 +137,9 @@ def fold(text: str) -> str:
 
 def split_status(title: str) -> tuple[str, Status | None]:
     """Take a leading or trailing status emoji or shortcode off a title."""
+    bare = title.strip()
+    if not bare or (bare[0] not in _EDGE_CHARS and bare[-1] not in _EDGE_CHARS):
+        return title, None  # the common case, without translating every title
     folded = title.translate(_VARIATION_SELECTORS)
     for text, at_start in ((folded, True), (folded, False)):
         token = _edge_token(text, at_start)
@@ -134,10 +151,13 @@ def split_status(title: str) -> tuple[str, Status | None]:
 
 
 def _edge_token(text: str, at_start: bool) -> str | None:
-    """The emoji or `:shortcode:` at one end of `text`."""
+    """The emoji, `:shortcode:` or leading `[x]` checkbox at one end of `text`."""
     text = text.strip()
     if not text:
         return None
+    if at_start and text[0] == "[":
+        box = text[:3]
+        return box if box in STATUS_EMOJI and text[3:4] in ("", " ", "\t") else None
     if (at_start and text[0] == ":") or (not at_start and text[-1] == ":"):
         match = _SHORTCODE.match(text) if at_start else _SHORTCODE.search(text)
         if match and (at_start or match.end() == len(text)):
@@ -146,8 +166,13 @@ def _edge_token(text: str, at_start: bool) -> str | None:
     return text[0] if at_start else text[-1]
 
 
-def status_of_words(text: str) -> Status | None:
-    """The status a cell, field or grouping heading declares, if its words name one."""
+def status_of_words(text: str, first_clause: bool = True) -> Status | None:
+    """The status a cell, field or grouping heading declares, if its words name one.
+
+    A cell or field may go on after its status (`Exploring. We need a maintainer`);
+    a heading may not (`Now, next, later` names no one status), so it passes
+    `first_clause=False`.
+    """
     raw = text.strip().strip("*_` ")
     if not raw:
         return None
@@ -157,15 +182,19 @@ def status_of_words(text: str) -> Status | None:
         rest, emoji = split_status(raw)
         if emoji is not None:
             return Status(emoji.value, raw)
-        value = STATUS_WORDS.get(fold(rest).split("(")[0].strip().rstrip(".:"))
+        said = _CLAUSE_END.split(fold(rest), 1)[0] if first_clause else fold(rest)
+        value = STATUS_WORDS.get(said.split("(")[0].strip().rstrip(".:"))
     return Status(value, raw) if value else None
 
 
 def split_number(title: str) -> tuple[str | None, str]:
-    """Split `1.1 Runtime improvements` into `("1.1", "Runtime improvements")`."""
+    """Split `1.1 Runtime improvements` into `("1.1", "Runtime improvements")`.
+
+    `0.9 (autumn)` is a version with a note, not a section numbered 0.9.
+    """
     head, _, rest = title.partition(" ")
     match = _NUMBER.match(head)
-    if match is None or not rest.strip():
+    if match is None or not rest.strip() or _PARENTHETICAL.fullmatch(rest.strip()):
         return None, title
     number = match.group(1) or match.group(2) or match.group(3)
     return number, rest.strip()
@@ -206,7 +235,7 @@ def milestone_of_text(text: str) -> str:
 
 def group_status(title: str) -> Status | None:
     """The status a grouping heading gives its items: "Done", "Next", "Completed projects"."""
-    whole = status_of_words(title.split("(")[0])
+    whole = status_of_words(title.split("(")[0], first_clause=False)
     if whole is not None:
         return Status(whole.value, title.strip())
     lead = fold(title).split(" ", 1)[0].rstrip(":")
@@ -243,10 +272,10 @@ def _part_logins(part: str) -> list[str]:
 
 def anchor(text: str) -> str:
     """The anchor GitHub gives a heading (github-slugger): marks kept, symbols dropped."""
-    kept = (
-        ch for ch in text.lower()
-        if ch in " -_" or unicodedata.category(ch)[0] in "LMN"
-    )
+    lower = text.lower()
+    if lower.isascii():  # the common case, one translate instead of a call per character
+        return lower.translate(_ASCII_SYMBOLS).replace(" ", "-")
+    kept = (ch for ch in lower if ch in " -_" or unicodedata.category(ch)[0] in "LMN")
     return "".join(kept).replace(" ", "-")
 
 
