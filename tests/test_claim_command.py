@@ -1,0 +1,446 @@
+"""`claim`, `unclaim`, `link`, `unlink`, `who`, `available` and `status` through the CLI,
+with the real PyGithub client against the GitHub test server."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from .conftest import run
+from .github_server.fixtures import github_server_fixture, seed_acme
+from .syncing import REPO, TOKEN
+
+github_server = github_server_fixture(setup=seed_acme)
+
+ROADMAP = """\
+# Widgets roadmap
+
+## How can I help?
+
+Comment on an issue labelled roadmap before you start.
+
+# 1. Features
+
+## 1.1 Runtime improvements
+
+Tracked in #1.
+
+## 1.2 Internal decoupling
+
+Nothing filed yet.
+"""
+
+WRITES = ("POST", "PATCH", "PUT", "DELETE")
+
+
+@pytest.fixture
+def cli_env(github_server, monkeypatch, tmp_path):
+    # The server's clock starts in 2025; claims made "now" must not be stale already.
+    github_server.clock.set(datetime.now(UTC))
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    monkeypatch.delenv("ROADMAP_DATABASE_URL", raising=False)
+    monkeypatch.setenv("GITHUB_API_URL", github_server.url)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "roadmap.toml").write_text('repos = ["acme/widgets"]\n', encoding="utf-8")
+    (tmp_path / "ROADMAP.md").write_text(ROADMAP, encoding="utf-8")
+    return tmp_path
+
+
+def roadmap_issue(server, title: str = "Runtime improvements", labels=("roadmap",), **extra):
+    return server.create_issue(REPO, title, labels=list(labels), **extra)
+
+
+def writes(server) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in server.log.records() if r.method in WRITES]
+
+
+def ok(*args: str):
+    result = run(*args)
+    assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+def who(*args: str) -> Any:
+    return json.loads(ok("who", "--json", *args).output)
+
+
+def assignees(server, number: int) -> list[str]:
+    return [u.login for u in server.issue(REPO, number).assignees]
+
+
+def last_comment(server, number: int):
+    return server.issue(REPO, number).comments[-1]
+
+
+def days_ago(server, days: int) -> None:
+    server.clock.set(datetime.now(UTC) - timedelta(days=days))
+
+
+# -- claim ----------------------------------------------------------------------------------
+
+
+def test_claim_a_free_issue(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    result = ok("claim", str(n))
+    assert result.output == f"{REPO}#{n}: claimed and assigned to @alice\n"
+    assert writes(github_server) == [("POST", f"/repos/{REPO}/issues/{n}/comments"),
+                                     ("POST", f"/repos/{REPO}/issues/{n}/assignees")]
+    comment = last_comment(github_server, n)
+    assert (comment.user.login, comment.body) == ("alice", "/claim")
+    assert assignees(github_server, n) == ["alice"]
+    # The store knows at once, without a sync.
+    (person,) = who()
+    assert person["login"] == "alice"
+    (entry,) = person["issues"]
+    assert (entry["repo"], entry["number"], entry["item"], entry["kind"], entry["stale"]) == (
+        REPO, n, "runtime-improvements", "comment", False)
+    assert not any(r.path.endswith("/issues") for r in github_server.log.records()), \
+        "`who` read the store, not GitHub"
+
+
+@pytest.mark.parametrize("ref", ["acme/widgets#{n}", "https://github.com/acme/widgets/issues/{n}",
+                                 "#{n}"])
+def test_claim_accepts_each_ref_form(github_server, cli_env, ref):
+    n = roadmap_issue(github_server)
+    ok("claim", ref.format(n=n))
+    assert assignees(github_server, n) == ["alice"]
+
+
+def test_claim_an_issue_someone_else_holds_is_refused(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    days_ago(github_server, 3)
+    github_server.comment(REPO, n, "bob", "/claim")
+    days_ago(github_server, 1)
+    github_server.comment(REPO, n, "bob", "Halfway there.")
+    github_server.clock.set(datetime.now(UTC))
+    github_server.log.clear()
+    result = run("claim", str(n))
+    assert result.exit_code == 1, result.output + result.stderr
+    since = (datetime.now(UTC) - timedelta(days=3)).strftime("%Y-%m-%d")
+    last = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
+    assert result.stderr == (
+        f"roadmap: {REPO}#{n}: already claimed by @bob since {since} (last activity {last}); "
+        "to help, comment on the issue or ping @bob to offer help rather than starting in "
+        "parallel\n")
+    assert writes(github_server) == []
+    assert assignees(github_server, n) == []
+
+
+def test_claim_an_issue_assigned_to_someone_else_is_refused(github_server, cli_env):
+    n = roadmap_issue(github_server, assignees=["bob"])
+    github_server.log.clear()
+    result = run("claim", str(n))
+    assert result.exit_code == 1
+    assert "already claimed by @bob" in result.stderr
+    assert writes(github_server) == []
+
+
+def _stale_claim_by_bob(server):
+    days_ago(server, 45)
+    n = roadmap_issue(server)
+    server.comment(REPO, n, "bob", "/claim")
+    server.clock.set(datetime.now(UTC))
+    return n
+
+
+def test_stale_claim_without_force_is_refused(github_server, cli_env):
+    n = _stale_claim_by_bob(github_server)
+    github_server.log.clear()
+    result = run("claim", str(n))
+    assert result.exit_code == 1
+    assert "@bob's claim is stale" in result.stderr and "--force" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert writes(github_server) == []
+
+
+def test_stale_claim_with_force_is_taken_over_and_says_so(github_server, cli_env):
+    n = _stale_claim_by_bob(github_server)
+    result = ok("claim", "--force", str(n))
+    assert "claimed and assigned to @alice" in result.output
+    body = last_comment(github_server, n).body
+    assert body.startswith("/claim\n")
+    assert "Taking over from @bob" in body and "stale claim" in body
+    assert assignees(github_server, n) == ["alice"]
+
+
+def test_force_does_not_take_an_active_claim(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    github_server.comment(REPO, n, "bob", "/claim")
+    github_server.log.clear()
+    assert run("claim", "--force", str(n)).exit_code == 1
+    assert writes(github_server) == []
+
+
+def test_claim_without_push_access_is_a_comment_only_claim(github_server, cli_env, monkeypatch):
+    n = roadmap_issue(github_server)
+    monkeypatch.setenv("GITHUB_TOKEN", "tok-bob")
+    result = ok("claim", str(n))
+    assert "comment only" in result.output and "@bob" in result.output
+    assert (last_comment(github_server, n).user.login, assignees(github_server, n)) == (
+        "bob", [])
+    (person,) = who("bob")
+    assert person["login"] == "bob"
+    assert [(i["number"], i["kind"]) for i in person["issues"]] == [(n, "comment")]
+
+
+def test_claiming_twice_is_harmless(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    ok("claim", str(n))
+    github_server.log.clear()
+    result = ok("claim", str(n))
+    assert "already hold" in result.output
+    assert writes(github_server) == []
+
+
+def test_claim_landing_between_sync_and_claim_is_seen(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    ok("sync")
+    assert [i["number"] for i in json.loads(ok("available", "--json").output)] == [n]
+    github_server.add_user("carol")
+    github_server.comment(REPO, n, "carol", "/claim")
+    github_server.log.clear()
+    result = run("claim", str(n))
+    assert result.exit_code == 1
+    assert "already claimed by @carol" in result.stderr
+    assert writes(github_server) == []
+
+
+def test_dry_run_prints_the_calls_and_makes_none(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    github_server.log.clear()
+    result = ok("claim", "--dry-run", str(n))
+    assert result.output.splitlines() == [
+        f"POST /repos/{REPO}/issues/{n}/comments '/claim'",
+        f"POST /repos/{REPO}/issues/{n}/assignees ['alice']",
+        f"{REPO}#{n}: would claim for @alice",
+    ]
+    assert writes(github_server) == []
+    assert github_server.issue(REPO, n).comments == []
+    assert who() == []
+
+
+# -- unclaim --------------------------------------------------------------------------------
+
+
+def test_unclaim_comments_and_unassigns(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    ok("claim", str(n))
+    github_server.log.clear()
+    result = ok("unclaim", str(n))
+    assert result.output == f"{REPO}#{n}: released @alice's claim\n"
+    assert writes(github_server) == [("POST", f"/repos/{REPO}/issues/{n}/comments"),
+                                     ("DELETE", f"/repos/{REPO}/issues/{n}/assignees")]
+    assert last_comment(github_server, n).body == "/unclaim"
+    assert assignees(github_server, n) == []
+    assert who() == []
+
+
+def test_unclaim_a_comment_only_claim(github_server, cli_env, monkeypatch):
+    n = roadmap_issue(github_server)
+    monkeypatch.setenv("GITHUB_TOKEN", "tok-bob")
+    ok("claim", str(n))
+    github_server.log.clear()
+    ok("unclaim", str(n))
+    assert writes(github_server) == [("POST", f"/repos/{REPO}/issues/{n}/comments")]
+    assert who() == []
+
+
+def test_unclaim_what_you_do_not_hold(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    github_server.comment(REPO, n, "bob", "/claim")
+    github_server.log.clear()
+    result = run("unclaim", str(n))
+    assert result.exit_code == 1
+    assert result.stderr == f"roadmap: {REPO}#{n}: @alice holds no claim on it\n"
+    assert writes(github_server) == []
+
+
+def test_unclaim_dry_run(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    ok("claim", str(n))
+    github_server.log.clear()
+    result = ok("unclaim", "--dry-run", str(n))
+    assert f"DELETE /repos/{REPO}/issues/{n}/assignees ['alice']" in result.output
+    assert writes(github_server) == []
+    assert assignees(github_server, n) == ["alice"]
+
+
+# -- link and unlink ------------------------------------------------------------------------
+
+
+def status_json() -> Any:
+    return json.loads(ok("status", "--json").output)
+
+
+def issues_of(view, item_id: str):
+    return next(i for i in view["items"] if i["id"] == item_id)["issues"]
+
+
+def test_link_and_unlink_commands(github_server, cli_env):
+    ref = roadmap_issue(github_server)
+    other = roadmap_issue(github_server, "Split the daemon")
+    ok("sync")
+    view = status_json()
+    assert issues_of(view, "runtime-improvements") == [f"{REPO}#{ref}"]
+    assert view["attention"]["unlinked_issues"] == [f"{REPO}#{other}"]
+
+    result = ok("link", str(other), "1.2")
+    assert result.output == f"{REPO}#{other} linked to internal-decoupling (Internal decoupling)\n"
+    view = status_json()
+    assert issues_of(view, "internal-decoupling") == [f"{REPO}#{other}"]
+    assert view["attention"]["unlinked_issues"] == []
+
+    ok("unlink", f"{REPO}#{other}", "Internal decoupling")
+    ok("unlink", str(ref), "runtime-improvements")
+    view = status_json()
+    assert issues_of(view, "internal-decoupling") == issues_of(view, "runtime-improvements") == []
+    assert writes(github_server) == [], "linking is local: nothing is written to GitHub"
+
+
+def test_link_to_an_unknown_item(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    result = run("link", str(n), "no-such-item")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("roadmap: no roadmap item 'no-such-item'")
+    assert result.stderr.count("\n") == 1
+
+
+# -- who, available, status -----------------------------------------------------------------
+
+
+def _seed_people(server) -> dict[str, int]:
+    server.add_user("carol")
+    free = roadmap_issue(server)  # #1, which the roadmap names
+    days_ago(server, 50)
+    stale = roadmap_issue(server, "Old claim")
+    server.comment(REPO, stale, "carol", "/claim")
+    server.clock.set(datetime.now(UTC))
+    numbers = {
+        "free": free,
+        "first": roadmap_issue(server, "Small cleanup", labels=("roadmap", "good first issue")),
+        "taken": roadmap_issue(server, "Split the daemon"),
+        "assigned": roadmap_issue(server, "Assigned work", assignees=["alice"]),
+        "stale": stale,
+    }
+    server.comment(REPO, numbers["taken"], "bob", "I'd like to work on this")
+    server.comment(REPO, numbers["taken"], "bob", "> /unclaim\n\nno, keeping it")
+    closed = roadmap_issue(server, "Finished")
+    server.close(REPO, closed)
+    return numbers
+
+
+def test_who(github_server, cli_env):
+    numbers = _seed_people(github_server)
+    ok("sync")
+    people = {p["login"]: p["issues"] for p in who()}
+    assert set(people) == {"alice", "bob", "carol"}
+    assert [(i["number"], i["kind"], i["stale"]) for i in people["bob"]] == [
+        (numbers["taken"], "comment", False)]
+    assert [(i["number"], i["kind"], i["stale"]) for i in people["alice"]] == [
+        (numbers["assigned"], "assigned", False)]
+    assert [(i["number"], i["stale"]) for i in people["carol"]] == [(numbers["stale"], True)]
+    assert list(people["bob"][0]) == ["repo", "number", "title", "item", "kind", "since",
+                                      "last_activity", "stale"]
+    assert [p["login"] for p in who("@carol")] == ["carol"]
+    text = ok("who").output
+    assert "@carol (1 issue)" in text and "STALE" in text
+
+
+def test_available_puts_good_first_issues_first_and_marks_stale_claims(github_server, cli_env):
+    numbers = _seed_people(github_server)
+    ok("sync")
+    found = json.loads(ok("available", "--json").output)
+    assert [i["number"] for i in found] == [numbers["first"], numbers["free"], numbers["stale"]]
+    by_number = {i["number"]: i for i in found}
+    assert by_number[numbers["free"]]["claim"] is None
+    stale = by_number[numbers["stale"]]["claim"]
+    assert (stale["login"], stale["stale"]) == ("carol", True)
+    assert by_number[numbers["free"]]["item"] == "runtime-improvements"
+    assert list(found[0]) == ["repo", "number", "title", "url", "item", "labels", "claim"]
+    text = ok("available").output.splitlines()
+    assert text[0].startswith(f"{REPO}#{numbers['first']} Small cleanup")
+    assert "(stale claim by @carol" in text[2]
+    only = json.loads(ok("available", "--json", "--label", "good first issue").output)
+    assert [i["number"] for i in only] == [numbers["first"]]
+
+
+def test_status_json_shape(github_server, cli_env):
+    numbers = _seed_people(github_server)
+    ok("sync")
+    ok("link", str(numbers["taken"]), "internal-decoupling")
+    view = status_json()
+    assert list(view) == ["items", "attention", "suggestions"]
+    assert [i["id"] for i in view["items"]] == ["features", "runtime-improvements",
+                                               "internal-decoupling"]
+    first = view["items"][0]
+    assert list(first) == ["id", "number", "title", "level", "parent", "declared", "status",
+                           "issues", "people", "last_activity", "progress", "drift"]
+    assert list(view["attention"]) == ["stale_claims", "stalled", "conflicts",
+                                       "unlinked_issues", "drift"]
+    items = {i["id"]: i for i in view["items"]}
+    assert (items["runtime-improvements"]["status"], items["runtime-improvements"]["issues"]) \
+        == ("planned", [f"{REPO}#{numbers['free']}"])
+    assert (items["internal-decoupling"]["status"], items["internal-decoupling"]["people"]) == (
+        "in-progress", ["bob"])
+    assert (first["status"], first["people"], first["progress"]) == (
+        "in-progress", ["bob"], {"planned": 1, "in-progress": 1})
+    assert any(f"#{numbers['stale']}: @carol's claim" in s
+               for s in view["attention"]["stale_claims"])
+    assert f"{REPO}#{numbers['assigned']}" in view["attention"]["unlinked_issues"]
+    assert "Features" in ok("status").output
+
+
+# -- bad input: one line, nothing written ---------------------------------------------------
+
+
+def _one_line_and_nothing_written(server, result, code: int, message: str) -> None:
+    assert result.exit_code == code, result.output + result.stderr
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert writes(server) == []
+
+
+def test_issue_not_on_the_roadmap(github_server, cli_env):
+    n = roadmap_issue(github_server, "A bug", labels=("bug",))
+    github_server.log.clear()
+    result = run("claim", str(n))
+    _one_line_and_nothing_written(github_server, result, 2, "not on the roadmap")
+
+
+def test_closed_issue(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    github_server.close(REPO, n)
+    github_server.log.clear()
+    result = run("claim", str(n))
+    _one_line_and_nothing_written(github_server, result, 2, "closed")
+
+
+def test_missing_issue(github_server, cli_env):
+    result = run("claim", "999")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert writes(github_server) == []
+
+
+@pytest.mark.parametrize("command", ["claim", "unclaim", "link"])
+@pytest.mark.parametrize("ref", ["abc", "acme#12", "acme/widgets#x", "0", "-5",
+                                 "https://github.com/acme/widgets/wiki/12"])
+def test_malformed_ref(github_server, cli_env, command, ref):
+    args = [command, "--", ref] + (["1.1"] if command == "link" else [])
+    result = run(*args)
+    _one_line_and_nothing_written(github_server, result, 2, "not an issue reference")
+    assert github_server.log.records() == []
+
+
+def test_no_token(github_server, cli_env, monkeypatch, tmp_path_factory):
+    n = roadmap_issue(github_server)
+    monkeypatch.delenv("GITHUB_TOKEN")
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path_factory.mktemp("empty-path")))
+    for command in ("claim", "unclaim"):
+        result = run(command, str(n))
+        _one_line_and_nothing_written(github_server, result, 2, "needs a GitHub token")
+    assert github_server.log.records() == []
