@@ -216,8 +216,18 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
             summaries = sync_repos(store, client, chosen, label or config.label, full, progress)
     finally:
         client.close()
+    _record_history(ctx, store)
     click.echo(render_json([s.to_dict() for s in summaries]) if as_json
                else render_sync(summaries))
+
+
+def _record_history(ctx: click.Context, store: Store) -> None:
+    """Keep what changed since the last sync, for `roadmap report --since`."""
+    from roadmap.history import record_history
+    from roadmap.work import gather
+
+    now = _now()
+    record_history(store, gather(store, _config(ctx), now), now)
 
 
 def _save_items(store: Store, config: Config) -> None:
@@ -477,3 +487,40 @@ def _manual_link(ctx: click.Context, ref: str, item: str, repo: str | None,
     store.save_manual_link(match.id, target, number, action)
     verb = "linked to" if action == "link" else "unlinked from"
     click.echo(terminal_safe(f"{target}#{number} {verb} {match.id} ({match.title})"))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "text"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("--since", metavar="WHEN",
+              help="Changes since a duration (7d, 12h), a date (2026-11-01) or an ISO time "
+                   "(default: the previous report, else 7 days).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE instead of standard output.")
+@click.option("--template", type=click.Path(path_type=Path, dir_okay=False),
+              help="Your own Jinja2 template for md or html.")
+@click.pass_context
+def report(ctx: click.Context, fmt: str, since: str | None, output: Path | None,
+           template: Path | None) -> None:
+    """A status report: progress, who works on what, attention, help wanted, changes."""
+    from roadmap.report import build_report, parse_since, render_report
+
+    now = _now()
+    overview = _overview(ctx)
+    store = _store(ctx)
+    title = _roadmap_title(_config(ctx))
+    data = build_report(store, overview, title, now, parse_since(since, now) if since else None)
+    text = render_report(data, fmt, template)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        output.write_text(text, encoding="utf-8")
+    store.save_report(now, fmt)
+
+
+def _roadmap_title(config: Config) -> str | None:
+    from roadmap.parse import parse_file
+
+    if not config.roadmap.is_file():
+        return None
+    return parse_file(_relative(config.roadmap)).title

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, text, update
+from sqlalchemy import Connection, Engine, delete, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -34,12 +34,14 @@ from roadmap.model import (
 from roadmap.store import migrate
 from roadmap.store.engine import default_url, make_engine
 from roadmap.store.models import (
+    Change,
     Comment,
     Cursor,
     Event,
     Issue,
     ManualLink,
     PullLink,
+    Report,
     Repository,
     RoadmapItem,
     SyncRun,
@@ -65,7 +67,7 @@ class Store:
     def open(cls, url: str) -> Store:
         engine = make_engine(url)
         try:
-            migrate.upgrade(engine)
+            _upgrade(engine)
         except OperationalError as error:
             engine.dispose()
             raise InputError(f"cannot open the store: {error.orig}") from None
@@ -377,6 +379,55 @@ class Store:
                     for m in session.scalars(select(ManualLink).order_by(ManualLink.id))]
 
 
+    # -- history ------------------------------------------------------------------------
+
+    def load_latest_facts(self) -> dict[str, str]:
+        """The newest value of every tracked fact that still holds."""
+        latest = select(func.max(Change.id)).group_by(Change.key)
+        with self.session() as session:
+            return {key: value for key, value in session.execute(
+                select(Change.key, Change.value).where(Change.id.in_(latest)))
+                if value is not None}
+
+    def save_changes(self, at: datetime,
+                     changes: list[tuple[str, str | None, str | None]]) -> None:
+        """Record (key, new value, previous value) changes, all at one moment."""
+        if not changes:
+            return
+        with self.session() as session:
+            session.execute(self._insert(Change), [
+                {"at": at, "key": key, "value": value, "previous": previous}
+                for key, value, previous in changes])
+
+    def load_changes(self, since: datetime, until: datetime) -> list[HistoryRow]:
+        """Changes recorded after `since`, up to `until`, oldest first."""
+        with self.session() as session:
+            return [HistoryRow(c.at, c.key, c.value, c.previous) for c in session.scalars(
+                select(Change).where(Change.at > since, Change.at <= until)
+                .order_by(Change.at, Change.id))]
+
+    def load_last_sync(self) -> datetime | None:
+        with self.session() as session:
+            return session.scalar(select(func.max(SyncRun.finished_at))
+                                  .where(SyncRun.outcome == "ok"))
+
+    def load_last_report(self) -> datetime | None:
+        with self.session() as session:
+            return session.scalar(select(func.max(Report.at)))
+
+    def save_report(self, at: datetime, format: str) -> None:
+        with self.session() as session:
+            session.add(Report(at=at, format=format))
+
+
+@dataclass(slots=True, frozen=True)
+class HistoryRow:
+    at: datetime
+    key: str
+    value: str | None
+    previous: str | None
+
+
 @dataclass(slots=True, frozen=True)
 class RoadmapItemRow:
     """A stored item as status and links read it."""
@@ -417,6 +468,32 @@ def _record(issue: Issue, repo: str) -> IssueRecord:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def _upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest revision, all or nothing.
+
+    pysqlite sends no BEGIN before DDL, so each CREATE TABLE of a migration committed on
+    its own: a first sync killed while the store was being made left tables and no
+    version, and every later open failed ("table items already exists"). On SQLite the
+    migration runs in one BEGIN IMMEDIATE transaction instead, which also makes a second
+    process that opens a new store at the same time wait, then find it made.
+    """
+    if engine.dialect.name != "sqlite" or (
+            migrate.current_revision(engine) == migrate.head_revision(engine)):
+        migrate.upgrade(engine)
+        return
+    ddl = engine.execution_options()  # shares the pool; listeners added here are its own
+    event.listen(ddl, "begin", _begin_immediate)
+    try:
+        migrate.upgrade(ddl)
+    finally:
+        engine.dispose()  # drop the connections switched to manual transactions
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.connection.driver_connection.isolation_level = None  # type: ignore[union-attr]
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _issue_row(repo_id: int, issue: RemoteIssue, label: str) -> dict[str, Any]:

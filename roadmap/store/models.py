@@ -234,3 +234,28 @@ class ManualLink(Base):
     #: "link" or "unlink".
     action: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column()
+
+
+class Change(Base):
+    """One change of a tracked fact, recorded at a sync: history keeps changes, not copies."""
+
+    __tablename__ = "history"
+    __table_args__ = (Index("ix_history_key_at", "key", "at"), Index("ix_history_at", "at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column()
+    #: "item:<id>", "issue:<repo>#<n>", "title:<repo>#<n>" or "claim:<repo>#<n>:<login>".
+    key: Mapped[str] = mapped_column(String(400))
+    #: The new value (None: the fact no longer holds), and the one it replaced.
+    value: Mapped[str | None] = mapped_column(Text)
+    previous: Mapped[str | None] = mapped_column(Text)
+
+
+class Report(Base):
+    """When a report was written, so the next one says what changed since."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column()
+    format: Mapped[str] = mapped_column(String(10))

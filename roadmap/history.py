@@ -1,0 +1,96 @@
+"""History: what changed between two dates, from the facts recorded at each sync.
+
+Only changes are stored: at each sync the current facts (each item's status, each
+issue's presence, state and title, each claim) are compared with the newest recorded
+value of each, and the differences written. A year of daily syncs of a large roadmap
+stays small because most facts do not change on most days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from roadmap.status import Overview
+from roadmap.store import HistoryRow, Store
+
+
+def current_facts(overview: Overview) -> dict[str, str]:
+    """Every tracked fact now, by key."""
+    facts: dict[str, str] = {}
+    for state in overview.items:
+        facts[f"item:{state.item.id}"] = state.status
+    for record in overview.records:
+        closed = f"closed:{record.state_reason or 'completed'}"
+        facts[f"issue:{record.ref}"] = "open" if record.state == "open" else closed
+        facts[f"title:{record.ref}"] = record.title
+    for ref, claims in overview.claims.items():
+        for claim in claims:
+            facts[f"claim:{ref}:{claim.login}"] = "stale" if claim.stale else "active"
+    return facts
+
+
+def record_history(store: Store, overview: Overview, at: datetime) -> int:
+    """Write the facts that changed since the last record; how many changed."""
+    latest = store.load_latest_facts()
+    facts = current_facts(overview)
+    changes: list[tuple[str, str | None, str | None]] = [
+        (key, value, latest.get(key)) for key, value in facts.items()
+        if latest.get(key) != value
+    ]
+    changes += [(key, None, value) for key, value in latest.items() if key not in facts]
+    store.save_changes(at, changes)
+    return len(changes)
+
+
+@dataclass(slots=True, frozen=True)
+class Happening:
+    """A change as a report tells it."""
+
+    at: datetime
+    kind: str
+    subject: str
+    detail: str
+
+
+_ITEM = {"in-progress": "started", "done": "finished", "stalled": "stalled",
+         "dropped": "dropped", "planned": "back to planned"}
+
+
+def describe(row: HistoryRow) -> Happening | None:
+    """What a recorded change means: "issue added", "item finished", "claim released"..."""
+    kind, _, subject = row.key.partition(":")
+    value, previous = row.value, row.previous
+    if kind == "item":
+        if previous is None:
+            return Happening(row.at, "item added", subject, value or "")
+        if value is None:
+            return Happening(row.at, "item removed", subject, previous)
+        return Happening(row.at, f"item {_ITEM.get(value, value)}", subject,
+                         f"{previous} → {value}")
+    if kind == "issue":
+        if previous is None:
+            return Happening(row.at, "issue added", subject, value or "")
+        if value is None:
+            return Happening(row.at, "issue dropped", subject, "left the roadmap")
+        if value.startswith("closed") and previous == "open":
+            return Happening(row.at, "issue closed", subject, value.partition(":")[2])
+        return Happening(row.at, "issue reopened", subject, "")
+    if kind == "title":
+        if previous is None or value is None:
+            return None  # told by "issue added" / "issue dropped"
+        return Happening(row.at, "title changed", subject, f"{previous} → {value}")
+    if kind == "claim":
+        ref, _, login = subject.rpartition(":")
+        if previous is None:
+            return Happening(row.at, "claimed", ref, f"@{login}")
+        if value is None:
+            return Happening(row.at, "released", ref, f"@{login}")
+        if value == "stale":
+            return Happening(row.at, "claim went stale", ref, f"@{login}")
+        return Happening(row.at, "claim active again", ref, f"@{login}")
+    return None
+
+
+def changes_between(store: Store, since: datetime, until: datetime) -> list[Happening]:
+    return [h for row in store.load_changes(since, until) if (h := describe(row))]
