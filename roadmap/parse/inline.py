@@ -95,9 +95,11 @@ def scan(children: Sequence[Token] | None, line: int, found: Found) -> None:
         elif kind == "link_close":
             in_link = max(0, in_link - 1)
         elif kind == "text" and not in_link:
-            found.refs.extend(R.refs_of_text(token.content))
-            if "github.com/" in token.content:
-                for url in R.urls_of_text(token.content):
+            content = token.content
+            if "#" in content or "GH-" in content:
+                found.refs.extend(R.refs_of_text(content))
+            if "github.com/" in content:
+                for url in R.urls_of_text(content):
                     found.add_url(url, line)
         elif kind == "code_inline" and previous.endswith(_ROLE_NAMES):
             role_kind = _MYST_ROLES[previous[previous.rindex("{"):]]

@@ -7,9 +7,10 @@ twice.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from roadmap.model import QueryLink, Ref, RefKind
 
@@ -27,7 +28,7 @@ _ROLE_REF = re.compile(rf"^(?:({_REPO})#|#)?(\d{{1,9}})$")
 _LABEL_IN_QUERY = re.compile(r"""label:(?:"([^"]+)"|(\S+))""")
 _KINDS: dict[str, RefKind] = {"issues": "issue", "pull": "pull", "pulls": "pull"}
 #: A GitHub URL's host, path segments and query string.
-_Parts = tuple[str, list[str], str]
+_Parts = tuple[str, tuple[str, ...], str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -105,18 +106,23 @@ def _query_of_parts(url: str, parts: _Parts, line: int) -> QueryLink | None:
     return QueryLink(url, repo, label, q, line)
 
 
+_GITHUB_URL = re.compile(r"https?://(?:www\.)?github\.com(?::443)?(/[^?#]*)?(?:\?([^#]*))?",
+                         re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
 def _github_parts(url: str) -> _Parts | None:
-    """Host, path segments and query of a GitHub web URL, or None for any other URL."""
+    """Host, path segments and query of a GitHub web URL, or None for any other URL.
+
+    Links repeat (the same issue, the same label query), hence the cache.
+    """
     if not url.startswith(("https://", "http://")) or "github.com" not in url[:30].lower():
         return None
-    try:
-        split = urlsplit(url)
-    except ValueError:
+    match = _GITHUB_URL.fullmatch(url)
+    if match is None:
         return None
-    host = (split.hostname or "").lower()
-    if host not in GITHUB_HOSTS:
-        return None
-    return "github.com", [s for s in split.path.split("/") if s], split.query
+    path, query = match.group(1) or "", match.group(2) or ""
+    return "github.com", tuple(s for s in path.split("/") if s), query
 
 
 def refs_of_text(text: str) -> list[Ref | Unresolved]:

@@ -47,6 +47,13 @@ class Row:
 
     line: int
     cells: list[Token]
+    _texts: list[str] | None = None
+
+    def texts(self) -> list[str]:
+        """The plain text of each cell, worked out once."""
+        if self._texts is None:
+            self._texts = [" ".join(plain_text(cell.children).split()) for cell in self.cells]
+        return self._texts
 
 
 @dataclass(slots=True)
@@ -75,7 +82,7 @@ class Table:
         index = self.column(role)
         if index is None or index >= len(row.cells):
             return ""
-        return " ".join(plain_text(row.cells[index].children).split())
+        return row.texts()[index]
 
     def body(self, row: Row) -> str:
         """The row's other cells as `Header: Markdown` lines."""

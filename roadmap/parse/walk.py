@@ -8,6 +8,7 @@ entry. Headings open sections; content lands in the innermost open item.
 from __future__ import annotations
 
 import gc
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from roadmap.parse import tables, words
 from roadmap.parse.inline import Found, lines_of, may_refer, plain_text, scan
 from roadmap.parse.markdown import yaml_title
 
+#: A `Name:` at the start of a line (not `https://`): only such text can hold a field.
+_FIELD_HINT = re.compile(r"(?m)^[ \t*_>]*[A-Za-z][A-Za-z /'-]{0,30}?[ \t*_]*:(?!//)")
 _TASK_MARKS = {"[ ]": False, "[x]": True, "[X]": True}
 _LISTS = ("bullet_list_open", "ordered_list_open")
 
@@ -142,14 +145,9 @@ class Walk:
 
     # -- items ----------------------------------------------------------------------------
 
-    def new_item(self, title: str, level: int, line: int, marker: str | None) -> Item:
+    def new_item(self, written: str, level: int, line: int, marker: str | None) -> Item:
         """An item under the innermost open item, inheriting its milestone and grouping."""
-        written = title
-        title, status = words.split_status(title)
-        number, title = words.split_number(title)
-        if status is None:
-            title, status = words.split_status(title)
-        title = title or written  # a heading that is only an emoji keeps it as its title
+        title, number, status = words.split_title(written)
         parent = self.parent_item()
         item = Item(
             id=self.unique_id(marker, title, line), number=number, title=title, level=level,
@@ -197,7 +195,8 @@ def on_heading(walk: Walk, tokens: list[Token], i: int) -> int:
     if walk.stack:
         top = walk.stack[-1]
         top.body_end = start if top.body_end is None else top.body_end
-    kind = heading_kind(walk, text, level)
+    facts = words.heading_facts(text) if text else None
+    kind = heading_kind(walk, facts, level)
     walk.seen_heading = walk.seen_heading or kind != "blank"
     section = Section(kind, level, line, body_start=stop)
     found = section.found
@@ -207,22 +206,22 @@ def on_heading(walk: Walk, tokens: list[Token], i: int) -> int:
     elif kind == "note":
         walk.roadmap.notes.append(Note(text, line))
     elif kind == "item":
-        section.item = open_item(walk, section, text, marker_after(tokens, i + 3, found))
+        assert facts is not None
+        section.item = open_item(walk, section, text, facts, marker_after(tokens, i + 3, found))
         section.item.anchor = anchor
     walk.stack.append(section)
     return i + 3
 
 
-def heading_kind(walk: Walk, text: str, level: int) -> str:
+def heading_kind(walk: Walk, facts: words.HeadingFacts | None, level: int) -> str:
     """Whether a heading is the document's title, a note about the document, or an item.
 
     An empty heading (`##` alone) is none of them: it only closes the sections above it.
     """
-    if not text:
+    if facts is None:
         return "blank"
-    bare, _ = words.split_status(text)
-    number, rest = words.split_number(bare)
-    grouping = words.milestone_of_heading(rest) or words.group_status(rest)
+    rest, number, _, milestone, group = facts
+    grouping = milestone or group
     if not walk.seen_heading and not number and (
         (level == 1 and not grouping)
         or ("roadmap" in rest.lower() and not words.is_note_title(rest))
@@ -249,13 +248,13 @@ def marker_after(tokens: list[Token], j: int, found: Found) -> str | None:
     return marker
 
 
-def open_item(walk: Walk, section: Section, text: str, marker: str | None) -> Item:
+def open_item(walk: Walk, section: Section, text: str, facts: words.HeadingFacts,
+              marker: str | None) -> Item:
     item = walk.new_item(text, section.level, section.line, marker)
-    milestone = words.milestone_of_heading(item.title)
+    _, _, _, milestone, grouping = facts
     if milestone:
         item.milestone = milestone
         section.milestone_own = True
-    grouping = words.group_status(item.title)
     if grouping is not None:
         section.grouping = grouping
         item.status = item.status or grouping
@@ -278,7 +277,7 @@ def on_inline(walk: Walk, tokens: list[Token], i: int) -> int:
         if task is not None:
             section.item.tasks.append(task)
             return i + 1
-    if ":" in token.content:
+    if _FIELD_HINT.search(token.content):
         fields = [(text, line + n) for n, text in enumerate(lines_of(token.children))]
         read_fields(walk, section, fields, list_follows(tokens, i))
     return i + 1
@@ -446,8 +445,7 @@ def walk_tokens(tokens: list[Token], source: str, lines: list[str], title: str |
     """Build the Roadmap of a token stream; `repo` resolves bare `#123` when given."""
     walk = Walk(source, lines, title)
     walk.numbered = any(
-        t.type == "heading_open" and words.split_number(
-            words.split_status(tokens[n + 1].content)[0])[0] is not None
+        t.type == "heading_open" and words.split_title(tokens[n + 1].content)[1] is not None
         for n, t in enumerate(tokens)
     )
     i, count = 0, len(tokens)

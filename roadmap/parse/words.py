@@ -7,6 +7,7 @@ word, an emoji or a note title is one entry in a table here.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -166,6 +167,7 @@ def _edge_token(text: str, at_start: bool) -> str | None:
     return text[0] if at_start else text[-1]
 
 
+@functools.lru_cache(maxsize=8192)
 def status_of_words(text: str, first_clause: bool = True) -> Status | None:
     """The status a cell, field or grouping heading declares, if its words name one.
 
@@ -200,6 +202,7 @@ def split_number(title: str) -> tuple[str | None, str]:
     return number, rest.strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def is_note_title(title: str) -> bool:
     """Whether a heading explains the document ("How can I help?") rather than naming work."""
     return _NOTE_TITLE.match(title.strip()) is not None
@@ -224,6 +227,7 @@ def milestone_of_heading(title: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def milestone_of_text(text: str) -> str:
     """The most specific milestone in a cell or field: a version or period if there is one."""
     text = " ".join(text.split())
@@ -279,7 +283,33 @@ def anchor(text: str) -> str:
     return "".join(kept).replace(" ", "-")
 
 
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """A stable, file-name-safe id: ASCII letters and digits joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:80].strip("-")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(_SLUG_WORD.findall(text.lower()))[:80].strip("-")
+
+
+@functools.lru_cache(maxsize=8192)
+def split_title(text: str) -> tuple[str, str | None, Status | None]:
+    """A heading or title cell as (title, number, declared status): `✅ 1.2 Docs` gives
+    ("Docs", "1.2", done). A title that is only an emoji keeps it."""
+    title, status = split_status(text)
+    number, title = split_number(title)
+    if status is None:
+        title, status = split_status(title)
+    return title or text, number, status
+
+
+HeadingFacts = tuple[str, str | None, Status | None, str | None, Status | None]
+
+
+@functools.lru_cache(maxsize=8192)
+def heading_facts(text: str) -> HeadingFacts:
+    """What a heading says, worked out once: title, number, status, the milestone it
+    names, and the status it gives its items as a grouping heading."""
+    title, number, status = split_title(text)
+    return title, number, status, milestone_of_heading(title), group_status(title)
