@@ -135,8 +135,8 @@ def sync_issue_list(store: Store, client: GitHubClient, repo: str, repo_id: int,
         summary.dropped += dropped
         if progress:
             progress("issues", len(issues))
-        if short and page.next_url is None:
-            return
+        if page.next_url is None:
+            return  # the whole answer was this page (a full one too: asking again would loop)
         next_url = page.next_url if newest == since else None
         since = newest
 
@@ -166,21 +166,25 @@ def sync_departures(store: Store, client: GitHubClient, repo: str, repo_id: int,
 
     One conditional search call counts the labelled issues; only when that count
     differs from the store's does the tool list the labelled numbers and look at
-    each missing issue.
+    each missing issue. A 304 means GitHub's count is the one kept with the ETag,
+    not that the store still matches it: the issue list may have added an issue
+    while another left (an unchanged count and first result answer 304).
     """
     ours = store.load_roadmap_numbers(repo_id)
     cursor = store.load_cursor(repo_id, "count")
     query = f'repo:{repo} label:"{label}"'
-    status, headers, data = client.get("/search/issues", {"q": query, "per_page": 1},
-                                       cursor.etag if cursor.url == query else None)
-    if status != 304:
-        total = int((data or {}).get("total_count", -1))
-        if total == len(ours):
-            store.save_cursor(None, repo_id, "count", CursorState(None, query,
-                                                                   headers.get("etag")))
-            return
-        summary.dropped += reconcile(store, client, repo, repo_id, label, ours)
-        store.save_cursor(None, repo_id, "count", CursorState(None, query, None))
+    etag = cursor.etag if cursor.url == query else None
+    status, headers, data = client.get("/search/issues", {"q": query, "per_page": 1}, etag)
+    if status == 304:
+        kept = cursor.position or ""
+        total = int(kept) if kept.isdigit() else -1
+    else:
+        total, etag = int((data or {}).get("total_count", -1)), headers.get("etag")
+    if total == len(ours):
+        store.save_cursor(None, repo_id, "count", CursorState(str(total), query, etag))
+        return
+    summary.dropped += reconcile(store, client, repo, repo_id, label, ours)
+    store.save_cursor(None, repo_id, "count", CursorState(None, query, None))
 
 
 def reconcile(store: Store, client: GitHubClient, repo: str, repo_id: int, label: str,
@@ -217,15 +221,26 @@ def sync_comments(store: Store, client: GitHubClient, repo: str, repo_id: int,
     with_comments = [row for row in stale if row[3] > 0 or row[4] > 0]
     calls = sum(max(1, -(-row[3] // PER_PAGE)) for row in with_comments)
     if cursor.position and calls <= PER_ISSUE_COMMENTS_LIMIT:
-        for issue_id, number, *_ in with_comments:
-            comments: list[RemoteComment] = []
-            for page in client.pages(f"/repos/{repo}/issues/{number}/comments",
-                                     {"per_page": PER_PAGE}):
-                comments.extend(c for data in page if (c := parse_comment(data)))
-            summary.comments += store.save_comments(repo_id, comments, None,
-                                                    replace_for=issue_id)
+        summary.comments += sync_issue_comments(store, client, repo, repo_id, with_comments)
         return
     summary.comments += sync_all_comments(store, client, repo, repo_id, cursor)
+    # The list since the cursor shows no deleted comment, nor the older comments of an
+    # issue that joined the roadmap since: where the counts differ, read the issue whole.
+    differ = [row for row in store.load_stale_details(repo_id) if row[3] != row[4]]
+    summary.comments += sync_issue_comments(store, client, repo, repo_id, differ)
+
+
+def sync_issue_comments(store: Store, client: GitHubClient, repo: str, repo_id: int,
+                        stale: list[tuple[int, int, datetime, int, int]]) -> int:
+    """Each issue's complete comments, replacing those stored."""
+    saved = 0
+    for issue_id, number, *_ in stale:
+        comments: list[RemoteComment] = []
+        for page in client.pages(f"/repos/{repo}/issues/{number}/comments",
+                                 {"per_page": PER_PAGE}):
+            comments.extend(c for data in page if (c := parse_comment(data)))
+        saved += store.save_comments(repo_id, comments, None, replace_for=issue_id)
+    return saved
 
 
 def sync_all_comments(store: Store, client: GitHubClient, repo: str, repo_id: int,
@@ -242,10 +257,9 @@ def sync_all_comments(store: Store, client: GitHubClient, repo: str, repo_id: in
                 else client.get_page(f"/repos/{repo}/issues/comments", params))
         comments = [c for data in page.items or [] if (c := parse_comment(data))]
         newest = _stamp(max((c.updated_at for c in comments), default=None)) or since
-        short = len(page.items or []) < PER_PAGE
         keep = CursorState(newest, None, None)
         saved += store.save_comments(repo_id, comments, ("comments", keep))
-        if short and page.next_url is None:
+        if page.next_url is None:
             return saved
         next_url = page.next_url if newest == since else None
         since = newest

@@ -143,8 +143,8 @@ def test_faults_secondary_limit_and_rate_limit_lose_nothing(github_server, store
 
 def test_no_wait_stops_with_the_place_saved(github_server, stores):
     github_server.bulk_create(REPO, issues=250, comments=0)
-    github_server.set_rate_limit(TOKEN, remaining=2, reset_in=1)
-    store = stores()
+    store = stores()  # opened first: the budget must not refill before the sync starts
+    github_server.set_rate_limit(TOKEN, remaining=2, reset_in=60)
     with pytest.raises(RateLimited):
         sync(github_server, store, wait_for_reset=False)
     partial = len(snapshot(store)["issues"])

@@ -479,9 +479,10 @@ def _upgrade(engine: Engine) -> None:
     migration runs in one BEGIN IMMEDIATE transaction instead, which also makes a second
     process that opens a new store at the same time wait, then find it made.
     """
-    if engine.dialect.name != "sqlite" or (
-            migrate.current_revision(engine) == migrate.head_revision(engine)):
+    if engine.dialect.name != "sqlite":
         migrate.upgrade(engine)
+        return
+    if migrate.current_revision(engine) == migrate.head_revision(engine):
         return
     ddl = engine.execution_options()  # shares the pool; listeners added here are its own
     event.listen(ddl, "begin", _begin_immediate)
