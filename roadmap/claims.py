@@ -65,8 +65,23 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
+#: Anything that could make Markdown of a comment: inline markup anywhere, block markers at
+#: the start of a line, odd whitespace. A comment with none of it is plain text.
+_MARKUP = re.compile(r"[\\`*_&<\[\]\x00]|[^\S \n]|^ {0,3}(?:[-+=#>~]|\d{1,9}[.)])|^ {4}",
+                     re.MULTILINE)
+
+
 def command_lines(body: str) -> list[str]:
     """The lines of a comment that are its author's own words: not quoted, not code."""
+    if _MARKUP.search(body) is None:
+        # Most comments are plain sentences; parsing them as Markdown gives their lines
+        # back unchanged, at a tenth of a millisecond each (seconds on a large roadmap).
+        return [line.strip() for line in body.split("\n") if line.strip()]
+    return markdown_lines(body)
+
+
+def markdown_lines(body: str) -> list[str]:
+    """`command_lines` the long way, parsing the comment as Markdown."""
     lines: list[str] = []
     quoted = 0
     for token in _markdown().parse(body):

@@ -150,20 +150,79 @@ def lint(ctx: click.Context, file: Path | None, repo: str | None, strict: bool) 
         raise ProblemsFound(f"{roadmap.source}: {len(failing)} problem(s) found")
 
 
-@main.command()
-@click.pass_context
-def build(ctx: click.Context) -> None:
-    """The main job: read the configured ROADMAP.md, check it, and summarise it."""
-    from roadmap.lint import lint_roadmap
-    from roadmap.output import render_problems, render_tree
+_OUT = click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+                    help="Output folder (default: _site beside the roadmap).")
+_BASE_URL = click.option("--base-url", metavar="URL",
+                         help="Where the site is published (https://org.github.io/project/): "
+                              "absolute links in the feed and roadmap.json.")
 
-    roadmap = _parse(ctx, None, None)
-    click.echo(render_tree(roadmap))
-    problems = lint_roadmap(roadmap)
-    if problems:
-        click.echo(render_problems(roadmap.source, problems), err=True)
-    if any(p.severity == "error" for p in problems):
+
+@main.command()
+@click.option("--import", "import_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Load this `gh issue list --json` export instead of syncing.")
+@_OUT
+@_BASE_URL
+@click.pass_context
+def build(ctx: click.Context, import_file: Path | None, out: Path | None,
+          base_url: str | None) -> None:
+    """The main job: parse and lint ROADMAP.md, sync (or import), write the report and site."""
+    from roadmap.github import api_url_from_env, find_token
+    from roadmap.progress import Feedback
+    from roadmap.site import default_out
+    from roadmap.site_job import SyncSettings, render_build, run_build
+
+    config, feedback = _config(ctx), Feedback()
+    with feedback.progress() as progress:
+        sync = SyncSettings(None if import_file else find_token(), api_url_from_env(),
+                            feedback.wait, progress)
+        outcome = run_build(_store(ctx), config, _relative(out or default_out(config)),
+                            _now(), sync, import_file, base_url)
+    click.echo(render_build(outcome))
+    if outcome.failed:
         sys.exit(EXIT_PROBLEMS)
+
+
+@main.group("site")
+def site_group() -> None:
+    """The published roadmap: a static site to build, or to preview on this machine."""
+
+
+@site_group.command("build")
+@_OUT
+@_BASE_URL
+@click.pass_context
+def site_build(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
+    """Write the site: overview, item and people pages, help wanted, changes, feed, JSON."""
+    from roadmap.site import build_configured_site, default_out
+
+    config = _config(ctx)
+    result = build_configured_site(_store(ctx), config, _relative(out or default_out(config)),
+                                   _now(), base_url)
+    click.echo(result.summary())
+
+
+@site_group.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@_OUT
+@click.pass_context
+def site_serve(ctx: click.Context, port: int, out: Path | None) -> None:
+    """Build the site, serve it on 127.0.0.1, and rebuild when the roadmap or store changes."""
+    from roadmap.site import build_configured_site, default_out
+    from roadmap.site_serve import serve_site, store_files
+
+    config, store = _config(ctx), _store(ctx)
+    folder = _relative(out or default_out(config))
+
+    def rebuild() -> str:
+        return build_configured_site(store, config, folder, _now()).summary()
+
+    click.echo(rebuild())
+    with serve_site(folder, port, rebuild, [config.roadmap, *store_files(store)],
+                    lambda line: click.echo(line, err=True)) as preview:
+        click.echo(f"serving {folder} at {preview.url} (Ctrl-C stops)", err=True)
+        preview.wait()
+    click.echo("stopped", err=True)
 
 
 def _store(ctx: click.Context) -> Store:
@@ -503,14 +562,22 @@ def _manual_link(ctx: click.Context, ref: str, item: str, repo: str | None,
 def report(ctx: click.Context, fmt: str, since: str | None, output: Path | None,
            template: Path | None) -> None:
     """A status report: progress, who works on what, attention, help wanted, changes."""
+    import shutil
+
     from roadmap.report import build_report, parse_since, render_report
+    from roadmap.work import collector_paused
 
     now = _now()
-    overview = _overview(ctx)
-    store = _store(ctx)
-    title = _roadmap_title(_config(ctx))
-    data = build_report(store, overview, title, now, parse_since(since, now) if since else None)
-    text = render_report(data, fmt, template)
+    start = parse_since(since, now) if since is not None else None
+    # Rich tables and colours on a terminal; plain text when piped or written to a file.
+    terminal = fmt == "text" and output is None and sys.stdout.isatty()
+    with collector_paused():  # everything gathered lives until the report is written
+        overview = _overview(ctx)
+        store = _store(ctx)
+        config = _config(ctx)
+        data = build_report(store, overview, _roadmap_title(config), now, start, config.label)
+        text = render_report(data, fmt, template, shutil.get_terminal_size().columns
+                             if terminal else None)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:

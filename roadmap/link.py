@@ -101,13 +101,14 @@ def suggest_links(items: list[LinkItem], records: list[IssueRecord],
     from rapidfuzz import fuzz, process, utils
 
     linked = {(link.repo, link.number) for link in links}
-    choices = {item.id: item.title for item in items}
+    # Titles normalised once, not once per issue as `processor=` would.
+    choices = {item.id: utils.default_process(item.title) for item in items}
     found = []
     for record in records:
         if (record.repo, record.number) in linked or not choices:
             continue
-        best = process.extractOne(record.title, choices, scorer=fuzz.token_set_ratio,
-                                  processor=utils.default_process,
+        best = process.extractOne(utils.default_process(record.title), choices,
+                                  scorer=fuzz.token_set_ratio, processor=None,
                                   score_cutoff=SUGGESTION_THRESHOLD)
         if best is not None:
             _, score, item_id = best

@@ -1,10 +1,11 @@
 """`roadmap report`: a maintainer's status report, gathered from the store, then rendered.
 
 The whole report is gathered first into one plain dict, whose shape is the
-documented JSON (`schema` 1); Markdown and HTML are Jinja2 templates over that dict
-(`templates/report.md.j2`, `templates/report.html.j2`, or the user's own), and the
-terminal view reads it too. Everything from GitHub is untrusted: HTML autoescapes,
-Markdown goes through `md`, which keeps text from becoming tables, links or HTML.
+documented JSON (`schema` 1); Markdown, HTML and plain text are Jinja2 templates over
+that dict (`templates/report.*.j2`, or the user's own), and the rich terminal view
+reads it too. Everything from GitHub is untrusted: HTML autoescapes, Markdown goes
+through `md`, which keeps text from becoming tables, links, mentions or HTML, and only
+issue URLs the store holds and `https://github.com/<login>` ever become link targets.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from roadmap.config import DEFAULT_LABEL
 from roadmap.errors import InputError
 from roadmap.history import changes_between
+from roadmap.model import IssueRecord
 from roadmap.resources import data_path
-from roadmap.status import Overview, progress
+from roadmap.status import ItemState, Overview, progress
 from roadmap.store import Store
-from roadmap.work import available_view, stamp, status_view, who_view
+from roadmap.work import GOOD_FIRST, available_view, stamp, who_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -30,36 +34,45 @@ SCHEMA = 1
 FORMATS = ("md", "html", "json", "text")
 #: Data older than this gets a warning at the top of the report.
 FRESH = timedelta(days=1)
-_DURATION = re.compile(r"^(\d+)\s*([dhw])$")
-_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e"
-                          "\u200f\u061c"))
+#: How far back changes go when there is no `--since` and no previous report.
+DEFAULT_SINCE = timedelta(days=7)
+_DURATION = re.compile(r"^(\d{1,6})\s*([mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_CLAIM_KINDS = ("claimed", "released", "claim went stale", "claim active again")
+_NO_ISSUE = "no issue linked"
 
 
 def parse_since(text: str, now: datetime) -> datetime:
-    """`7d`, `12h`, `2w`, `2026-11-01` or `2026-11-28T19:00:00Z` as a moment."""
+    """`7d`, `12h`, `2w`, `2026-11-01` or `2026-11-28T19:00:00Z` as a UTC moment."""
     text = text.strip()
     match = _DURATION.match(text)
-    if match:
-        amount, unit = int(match.group(1)), match.group(2)
-        unit_name = {"d": "days", "h": "hours", "w": "weeks"}[unit]
-        return now - timedelta(**{unit_name: amount})
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        if match:
+            moment = now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except (ValueError, OverflowError):
         raise InputError(f"--since: not a duration (7d, 12h), a date (2026-11-01) or an "
-                         f"ISO 8601 time: {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)
+                         f"ISO 8601 time (2026-11-28T19:00:00Z): {text!r}") from None
+    moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    if moment > now:
+        raise InputError(f"--since: {text!r} is in the future")
+    return moment
+
+
+# -- gathering ----------------------------------------------------------------------------------
 
 
 def build_report(store: Store, overview: Overview, title: str | None, now: datetime,
-                 since: datetime | None) -> dict[str, Any]:
-    """Everything a report says, as the documented JSON shape."""
+                 since: datetime | None, label: str = DEFAULT_LABEL) -> dict[str, Any]:
+    """Everything a report says, as the documented JSON shape (`schema` 1).
+
+    `since` None means since the previous report, else `DEFAULT_SINCE` ago; `label`, the
+    one every roadmap issue carries, is left out of the help-wanted labels.
+    """
     last_sync = store.load_last_sync()
-    since = since or store.load_last_report() or now - timedelta(days=7)
-    status = status_view(overview)
-    attention = dict(status["attention"])
-    attention["items_without_issue"] = [
-        s.item.id for s in overview.items if "no issue linked" in s.drift]
+    since = since or store.load_last_report() or now - DEFAULT_SINCE
+    sections = [_section(overview, s) for s in overview.items if s.item.parent is None]
     return {
         "schema": SCHEMA,
         "title": title or "Roadmap",
@@ -67,50 +80,220 @@ def build_report(store: Store, overview: Overview, title: str | None, now: datet
         "last_sync": stamp(last_sync),
         "stale_data": last_sync is None or now - last_sync > FRESH,
         "since": stamp(since),
-        "sections": [_section(overview, state) for state in overview.items
-                     if state.item.parent is None],
-        "people": who_view(overview),
-        "attention": attention,
-        "help_wanted": available_view(overview),
-        "changes": [{"at": stamp(h.at), "kind": h.kind, "subject": h.subject,
-                     "detail": h.detail} for h in changes_between(store, since, now)],
+        "warnings": _warnings(overview, last_sync, now),
+        "totals": _totals(overview, sections),
+        "sections": sections,
+        "people": _people(overview),
+        "attention": _attention(overview),
+        "help_wanted": _help_wanted(overview, label),
+        "changes": _changes(store, overview, since, now),
     }
 
 
-def _section(overview: Overview, state: Any) -> dict[str, Any]:
+def _warnings(overview: Overview, last_sync: datetime | None, now: datetime) -> list[str]:
+    """What the reader must know before trusting the rest, in plain words."""
+    found = []
+    if last_sync is None:
+        found.append("The store has never been synced: nothing here comes from GitHub yet. "
+                     "Run `roadmap sync`.")
+    elif now - last_sync > FRESH:
+        found.append(f"The data is {_age(now - last_sync)} old (last sync "
+                     f"{stamp(last_sync)}). Run `roadmap sync`.")
+    if not overview.items and not overview.records:
+        found.append("The store is empty: no roadmap items and no roadmap issues.")
+    elif not overview.items:
+        found.append("No roadmap items: the store holds no parsed ROADMAP.md.")
+    elif not overview.records:
+        found.append("No roadmap issues in the store.")
+    return found
+
+
+def _age(delta: timedelta) -> str:
+    days = delta.days
+    return f"{days} days" if days > 1 else f"{int(delta.total_seconds() // 3600)} hours"
+
+
+def _counts(overview: Overview, state: ItemState) -> dict[str, int]:
     counts = progress(overview.items, state)
+    return {"done": counts.get("done", 0),
+            "in_progress": counts.get("in-progress", 0) + counts.get("stalled", 0),
+            "planned": counts.get("planned", 0), "dropped": counts.get("dropped", 0),
+            "total": sum(counts.values())}
+
+
+def _section(overview: Overview, state: ItemState) -> dict[str, Any]:
+    return {"id": state.item.id, "number": state.item.number, "title": state.item.title,
+            "status": state.status, "declared": state.item.declared, "people": state.people,
+            **_counts(overview, state)}
+
+
+def _totals(overview: Overview, sections: list[dict[str, Any]]) -> dict[str, int]:
+    """Leaf items over every section, and how many roadmap issues are open or closed."""
+    keys = ("done", "in_progress", "planned", "dropped", "total")
+    totals = {key: sum(s[key] for s in sections) for key in keys}
+    issues = [r for r in overview.records if not r.is_pull_request]
+    totals["issues"] = len(issues)
+    totals["open_issues"] = sum(r.state == "open" for r in issues)
+    return totals
+
+
+def _issue(record: IssueRecord) -> dict[str, Any]:
+    return {"repo": record.repo, "number": record.number, "title": record.title,
+            "url": record.url}
+
+
+def _item(state: ItemState) -> dict[str, Any]:
+    return {"id": state.item.id, "number": state.item.number, "title": state.item.title}
+
+
+def _people(overview: Overview) -> list[dict[str, Any]]:
+    """`who_view`, with each issue's URL."""
+    urls = {r.ref: r.url for r in overview.records}
+    people = who_view(overview)
+    for person in people:
+        for issue in person["issues"]:
+            issue["url"] = urls.get(f"{issue['repo']}#{issue['number']}")
+    return people
+
+
+def _attention(overview: Overview) -> dict[str, list[dict[str, Any]]]:
+    """Stale claims, stalled items, drift, conflicts, issues linked to no item, items with
+    no issue: each entry an issue (repo, number, title, url) or an item (id, number, title)."""
+    by_ref = {r.ref: r for r in overview.records}
+    suggested = {f"{s.repo}#{s.number}": s.item_id for s in overview.suggestions}
+    leaves = [s for s in overview.items if not s.children]
     return {
-        "id": state.item.id, "number": state.item.number, "title": state.item.title,
-        "status": state.status, "declared": state.item.declared, "people": state.people,
-        "done": counts.get("done", 0),
-        "in_progress": counts.get("in-progress", 0) + counts.get("stalled", 0),
-        "planned": counts.get("planned", 0), "dropped": counts.get("dropped", 0),
-        "total": sum(counts.values()),
+        "stale_claims": [
+            {**_issue(r), "login": c.login, "since": stamp(c.since),
+             "last_activity": stamp(c.last_activity)}
+            for r in overview.records for c in overview.claims[r.ref] if c.stale],
+        "stalled": [{**_item(s), "last_activity": stamp(s.last_activity)}
+                    for s in leaves if s.status == "stalled"],
+        "drift": [{**_item(s), "detail": d} for s in overview.items for d in s.drift
+                  if d != _NO_ISSUE],
+        "conflicts": [{**_issue(by_ref[ref]), "detail": detail} for ref, _, detail in
+                      (c.partition(": ") for c in overview.conflicts) if ref in by_ref],
+        "unlinked_issues": [{**_issue(r), "suggested_item": suggested.get(r.ref)}
+                            for r in overview.unlinked if not r.is_pull_request],
+        "items_without_issue": [_item(s) for s in leaves if _NO_ISSUE in s.drift],
     }
 
 
-# -- rendering ---------------------------------------------------------------------------------
+def _help_wanted(overview: Overview, label: str) -> list[dict[str, Any]]:
+    """`available_view`, each entry marked `good_first` or not (those come first)."""
+    wanted = available_view(overview)
+    for entry in wanted:
+        entry["labels"] = [x for x in entry["labels"] if x.lower() != label.lower()]
+        entry["good_first"] = any(x.lower() in GOOD_FIRST for x in entry["labels"])
+    return wanted
+
+
+def _changes(store: Store, overview: Overview, since: datetime,
+             now: datetime) -> list[dict[str, Any]]:
+    """What changed after `since`: each with the issue's URL and title, or the item's
+    title, as they are now, and the login for claims."""
+    records = {r.ref: r for r in overview.records}
+    items = {s.item.id: _item(s) for s in overview.items}
+    changes = []
+    for change in changes_between(store, since, now):
+        record, item = records.get(change.subject), items.get(change.subject)
+        about = "item" if change.kind.startswith("item ") else "issue"
+        changes.append({
+            "at": stamp(change.at), "kind": change.kind, "about": about,
+            "subject": change.subject, "detail": change.detail,
+            "url": record.url if record else None,
+            "title": record.title if record else item_name(item) if item else None,
+            "login": change.detail[1:] if change.kind in _CLAIM_KINDS else None,
+        })
+    return changes
+
+
+def change_counts(changes: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """How many changes of each kind, most first: for a one-line summary."""
+    return Counter(c["kind"] for c in changes).most_common()
+
+
+# -- making untrusted text safe ---------------------------------------------------------------
+
+_DROP = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 def clean(text: Any, limit: int = 300) -> str:
-    """Untrusted text made safe to show: one line, no control or direction characters."""
+    """Untrusted text made safe to show: one line, no control or direction characters,
+    at most `limit` characters."""
     value = str(text if text is not None else "")
-    value = "".join(" " if unicodedata.category(ch)[0] == "C" else ch
-                    for ch in value.translate(_BIDI))
+    if not value.isprintable():
+        value = "".join(_clean_char(ch) for ch in value)
     value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+def _clean_char(ch: str) -> str:
+    if ch in _DROP:
+        return ""
+    category = unicodedata.category(ch)
+    if category == "Cc" or category.startswith("Z"):
+        return " "
+    # Format characters (zero-width, direction marks) go, but the joiner emoji need stays.
+    return "" if category[0] == "C" and ch != "\u200d" else ch
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$])")
+_MD_LINE_START = re.compile(r"^(?:([-=])|(\d+)([.)]))")
+# GitHub turns `https://...`, `www....` and `name@host` into links on its own: a `:` as
+# an entity, an escaped `.` and an invisible joiner after `@` (which also stops an
+# @mention from notifying someone) keep them text.
+_COLON_AFTER_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|javascript|vbscript|data|"
+                                 r"file):|(?<=[A-Za-z0-9]):(?=//)")
+_WWW = re.compile(r"(?i)\b(www)\.")
 
 
 def md(text: Any, limit: int = 300) -> str:
     """Untrusted text for Markdown: every character that could start markup is escaped,
-    so it cannot break a table, become a link or an image, or inject HTML."""
-    value = clean(text, limit)
-    value = value.replace("&", "&amp;")
-    escaped = _MD_SPECIAL.sub(r"\\\1", value)
-    return re.sub(r"(?i)\b(https?|javascript|data|vbscript):", r"\1&#58;", escaped)
+    so it cannot break a table, become a link, an image, a mention or HTML."""
+    value = clean(text, limit).replace("&", "&amp;")
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    value = _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1)
+                               else f"{m.group(2)}\\{m.group(3)}", value)
+    value = _COLON_AFTER_SCHEME.sub(lambda m: f"{m.group(1) or ''}&#58;", value)
+    value = _WWW.sub(r"\1\\.", value)
+    return value.replace("@", "@\u2060")
+
+
+_URL_CHARS = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9\-._~/?#&=%+,;:@!$']*)?")
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+
+
+def href(url: Any) -> str:
+    """`url` if it may be a link target, else "": http(s), no character that could end
+    a Markdown link or an HTML attribute. Reports only put the store's issue URLs here."""
+    if isinstance(url, str) and _URL_CHARS.fullmatch(url):
+        return url
+    return ""
+
+
+def profile(login: Any) -> str:
+    """A GitHub profile URL for a login that is one, else ""."""
+    if isinstance(login, str) and _LOGIN.fullmatch(login):
+        return f"https://github.com/{login}"
+    return ""
+
+
+def md_link(text: Any, url: Any, limit: int = 300) -> str:
+    """`[text](url)` with the text escaped, or the escaped text alone for an unsafe URL."""
+    target = href(url)
+    return f"[{md(text, limit)}]({target})" if target else md(text, limit)
+
+
+def md_issue(entry: dict[str, Any]) -> str:
+    """An issue as `[acme/widgets#12](url)`."""
+    return md_link(f"{entry['repo']}#{entry['number']}", entry.get("url"))
+
+
+def md_person(login: Any) -> str:
+    """`[@login](https://github.com/login)`, or `@login` escaped when it is not a login."""
+    url = profile(login)
+    return f"[@{login}]({url})" if url else md(f"@{login}", 60)
 
 
 def bar(done: int, moving: int, total: int, width: int = 10) -> str:
@@ -122,41 +305,79 @@ def bar(done: int, moving: int, total: int, width: int = 10) -> str:
     return "█" * full + "▒" * part + "░" * (width - full - part)
 
 
-@functools.cache
-def jinja_env(folder: str | None = None) -> Environment:
-    """The one Jinja environment: the project's templates (or a user's folder), filters."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+def percent(part: int, total: int) -> int:
+    return round(100 * part / total) if total > 0 else 0
 
+
+def when(moment: str | None) -> str:
+    """`2026-11-28T19:00:00Z` as `2026-11-28 19:00 UTC`."""
+    return f"{moment[:10]} {moment[11:16]} UTC" if moment else "never"
+
+
+def item_name(entry: dict[str, Any]) -> str:
+    """An item as `1.2 Title`, or its title alone."""
+    return f"{entry['number']} {entry['title']}" if entry.get("number") else entry["title"]
+
+
+# -- rendering ----------------------------------------------------------------------------------
+
+
+@functools.cache
+def jinja_env(folder: str | None = None, html: bool = False) -> Environment:
+    """The one Jinja environment per template folder and escaping mode, with its filters.
+
+    A user's folder comes first, then the built-in templates, so a template of one's own
+    can `{% extends "report.md.j2" %}`. HTML autoescapes whatever the file is called.
+    """
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    folders = [folder] if folder else []
     env = Environment(
-        loader=FileSystemLoader([folder] if folder else [str(data_path("templates"))]),
-        autoescape=select_autoescape(["html", "html.j2"], default_for_string=False),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        loader=FileSystemLoader([*folders, str(data_path("templates"))]),
+        autoescape=html, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, clean=clean, bar=bar, day=lambda s: (s or "")[:10])
+    env.filters.update(md=md, clean=clean, bar=bar, day=lambda s: (s or "")[:10], when=when,
+                       href=href, profile=profile, md_link=md_link, md_issue=md_issue,
+                       md_person=md_person, percent=percent, item_name=item_name)
+    env.globals.update(change_counts=change_counts)
     return env
 
 
-def render_report(report: dict[str, Any], format: str, template: Path | None = None) -> str:
-    """The report in `format`; `template` replaces the built-in one for md and html."""
+def render_report(report: dict[str, Any], format: str, template: Path | None = None,
+                  width: int | None = None) -> str:
+    """The report in `format`; `template` replaces the built-in one for md, html and text.
+
+    `width` asks for the rich terminal view of `text` (colours, tables) at that width.
+    """
+    if format not in FORMATS:
+        raise InputError(f"unknown report format {format!r} (one of {', '.join(FORMATS)})")
     if format == "json":
+        if template is not None:
+            raise InputError("--template works with --format md, html or text, not json")
         import json
 
         return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-    if format == "text":
-        from roadmap.report_text import render_text
+    if format == "text" and template is None:
+        from roadmap.report_text import render_rich, render_text
 
-        return str(render_text(report))
+        return render_text(report) if width is None else render_rich(report, width)
+    return _render_template(report, format, template)
+
+
+def _render_template(report: dict[str, Any], format: str, template: Path | None) -> str:
+    from jinja2 import TemplateError
+
     if template is not None:
         if not template.is_file():
             raise InputError(f"{template}: no such template")
-        env = jinja_env(str(template.resolve().parent))
+        env = jinja_env(str(template.resolve().parent), format == "html")
         name = template.name
     else:
-        env, name = jinja_env(), f"report.{format}.j2"
-    from jinja2 import TemplateError
-
+        env, name = jinja_env(None, format == "html"), f"report.{format}.j2"
     try:
         return env.get_template(name).render(report=report)
     except TemplateError as error:
         raise InputError(f"{template or name}: template error: {error}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{template}: not UTF-8 text") from None

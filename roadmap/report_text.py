@@ -1,38 +1,255 @@
-"""The report for a terminal: rich tables on a terminal, plain text when piped."""
+"""The report for a terminal: rich tables and bars on a terminal, plain text when piped.
+
+Both read the gathered report dict. Untrusted text goes through `clean` (one line, no
+control or direction characters) and, in the rich view, into `Text` objects, never
+through rich markup, so `[bold]` in a title stays text.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
-from roadmap.report import bar, clean
+from roadmap.report import bar, change_counts, clean, item_name, percent, when
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+    from rich.text import Text
+
+#: Rows per table in the rich view; the plain text lists everything.
+RICH_LIMIT = 50
+_ATTENTION = {"stale_claims": "Stale claim", "stalled": "Stalled item", "conflicts": "Conflict",
+              "drift": "Drift", "unlinked_issues": "Issue linked to no item",
+              "items_without_issue": "Item with no issue"}
+
+
+def ref(entry: dict[str, Any]) -> str:
+    return f"{clean(entry['repo'], 140)}#{entry['number']}"
+
+
+def attention_rows(report: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """Each thing needing attention as (what, where, detail), in plain words."""
+    for key, label in _ATTENTION.items():
+        for entry in report["attention"][key]:
+            yield label, _where(key, entry), _detail(key, entry)
+
+
+def _where(key: str, entry: dict[str, Any]) -> str:
+    if "repo" in entry:
+        return f"{ref(entry)} {clean(entry['title'], 100)}"
+    return clean(item_name(entry), 100)
+
+
+def _detail(key: str, entry: dict[str, Any]) -> str:
+    if key == "stale_claims":
+        return f"@{clean(entry['login'], 60)}, no activity since {entry['last_activity'][:10]}"
+    if key == "stalled":
+        return f"no activity since {(entry['last_activity'] or 'it started')[:10]}"
+    if key == "unlinked_issues" and entry["suggested_item"]:
+        return f"perhaps {clean(entry['suggested_item'], 80)}"
+    return clean(entry.get("detail", ""), 200)
+
+
+def change_row(change: dict[str, Any]) -> tuple[str, str, str, str]:
+    """A change as (when, kind, subject, detail)."""
+    if change["about"] == "item":
+        subject = clean(change["title"] or change["subject"], 100)
+    else:
+        subject = clean(change["subject"], 120)
+        subject += f" {clean(change['title'], 100)}" if change["title"] else ""
+    detail = f"@{clean(change['login'], 60)}" if change["login"] else clean(change["detail"])
+    return when(change["at"]), clean(change["kind"]), subject, detail
+
+
+def summary(changes: list[dict[str, Any]]) -> str:
+    return " · ".join(f"{clean(kind)}: {count}" for kind, count in change_counts(changes))
+
+
+# -- plain --------------------------------------------------------------------------------------
 
 
 def render_text(report: dict[str, Any]) -> str:
-    """Plain text with the same sections as the Markdown report."""
-    lines = [clean(report["title"]), f"as of {report['generated_at']}, last sync "
-             f"{report['last_sync'] or 'never'}"]
-    if report["stale_data"]:
-        lines.append("warning: the data is more than a day old (run `roadmap sync`)")
-    lines += ["", "Progress"]
-    for s in report["sections"]:
-        head = clean(f"{s['number']} {s['title']}" if s["number"] else s["title"], 50)
-        lines.append(f"  {head:<50} {bar(s['done'], s['in_progress'], s['total'])} "
-                     f"{s['done']}/{s['total']} done, {s['in_progress']} in progress")
-    lines += ["", "Who works on what"]
-    for person in report["people"]:
-        lines.append(f"  @{clean(person['login'])}: " + ", ".join(
-            f"{i['repo']}#{i['number']}{' (stale)' if i['stale'] else ''}"
-            for i in person["issues"]))
-    attention = report["attention"]
-    lines += ["", "Needs attention"]
-    for key, entries in attention.items():
-        for entry in entries:
-            lines.append(f"  {key.replace('_', ' ')}: {clean(entry)}")
-    lines += ["", "Help wanted"]
-    for issue in report["help_wanted"]:
-        lines.append(f"  {issue['repo']}#{issue['number']} {clean(issue['title'], 80)}")
-    lines += ["", f"Changes since {report['since']}"]
-    for change in report["changes"]:
-        lines.append(f"  {change['at'][:10]} {change['kind']}: {clean(change['subject'])} "
-                     f"{clean(change['detail'], 120)}".rstrip())
+    """Plain text with the same sections as the Markdown report, everything listed."""
+    lines = [*_head(report), "", "Progress", *_progress(report), "", "Who works on what",
+             *_people(report), "", "Needs attention", *_attention(report), "", "Help wanted",
+             *_help(report), "", f"Changes since {when(report['since'])}", *_changes(report)]
     return "\n".join(lines) + "\n"
+
+
+def _head(report: dict[str, Any]) -> list[str]:
+    lines = [f"{clean(report['title'], 120)}: status report",
+             f"As of {when(report['generated_at'])} · last sync {when(report['last_sync'])} "
+             f"· changes since {when(report['since'])}"]
+    lines += [f"Warning: {clean(w, 500)}" for w in report["warnings"]]
+    return lines
+
+
+def _progress(report: dict[str, Any]) -> list[str]:
+    if not report["sections"]:
+        return ["  No roadmap items."]
+    totals = report["totals"]
+    rows = [(clean(item_name(s), 40), s) for s in report["sections"]]
+    lines = [f"  {name:<40} {_counts(s)}" for name, s in [*rows, ("All", totals)]]
+    lines.append(f"  {totals['open_issues']} of {totals['issues']} roadmap issues open.")
+    return lines
+
+
+def _counts(s: dict[str, Any]) -> str:
+    return (f"{bar(s['done'], s['in_progress'], s['total'])} {percent(s['done'], s['total']):>3}%"
+            f"  {s['done']} done, {s['in_progress']} in progress, {s['planned']} planned"
+            f" ({s['total']} items)")
+
+
+def _people(report: dict[str, Any]) -> list[str]:
+    lines = []
+    for person in report["people"]:
+        lines.append(f"  @{clean(person['login'], 60)}")
+        for i in person["issues"]:
+            item = f" ({clean(i['item'], 80)})" if i["item"] else ""
+            stale = ", stale" if i["stale"] else ""
+            lines.append(f"    {ref(i)} {clean(i['title'], 100)}{item}: since "
+                         f"{i['since'][:10]}, last activity {i['last_activity'][:10]}{stale}")
+    return lines or ["  Nobody has claimed a roadmap issue."]
+
+
+def _attention(report: dict[str, Any]) -> list[str]:
+    lines = [f"  {what}: {where}" + (f": {detail}" if detail else "")
+             for what, where, detail in attention_rows(report)]
+    return lines or ["  Nothing needs attention."]
+
+
+def _help(report: dict[str, Any]) -> list[str]:
+    lines = []
+    for i in report["help_wanted"]:
+        facts = [clean(label, 50) for label in i["labels"]]
+        if i["claim"]:
+            facts.append(f"stale claim by @{clean(i['claim']['login'], 60)}")
+        item = f" ({clean(i['item'], 80)})" if i["item"] else ""
+        lines.append(f"  {'*' if i['good_first'] else '-'} {ref(i)} {clean(i['title'], 100)}"
+                     f"{item}" + (f" [{', '.join(facts)}]" if facts else ""))
+    return lines or ["  No open roadmap issue is free."]
+
+
+def _changes(report: dict[str, Any]) -> list[str]:
+    if not report["changes"]:
+        return ["  No changes recorded since then."]
+    lines = [f"  {summary(report['changes'])}"]
+    for at, kind, subject, detail in map(change_row, report["changes"]):
+        lines.append(f"  {at}  {kind}: {subject}" + (f" ({detail})" if detail else ""))
+    return lines
+
+
+# -- rich ---------------------------------------------------------------------------------------
+
+
+def render_rich(report: dict[str, Any], width: int, color: bool = True) -> str:
+    """The report as rich tables and bars for a terminal `width` wide (ANSI colours when
+    `color`); long tables stop at `RICH_LIMIT` rows."""
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    # With colours, rich still honours NO_COLOR from the environment.
+    console = Console(file=out, width=width, force_terminal=color, no_color=None if color else True,
+                      color_system="standard" if color else None, highlight=False,
+                      emoji=False, markup=False, legacy_windows=False, soft_wrap=False)
+    for part in _rich_parts(report):
+        console.print(part)
+    # Tables pad their cells to the width: trailing blanks say nothing.
+    return "".join(line.rstrip(" ") + "\n" for line in out.getvalue().splitlines())
+
+
+def _rich_parts(report: dict[str, Any]) -> Iterator[RenderableType]:
+    from rich.text import Text
+
+    yield Text(f"{clean(report['title'], 120)}: status report", style="bold")
+    yield Text(f"As of {when(report['generated_at'])} · last sync "
+               f"{when(report['last_sync'])} · changes since {when(report['since'])}",
+               style="dim")
+    for warning in report["warnings"]:
+        yield Text(f"Warning: {clean(warning, 500)}", style="bold yellow")
+    for part in (_rich_progress(report), _rich_people(report),
+                 _rich_table("Needs attention", ("What", "Where", "Detail"),
+                             list(attention_rows(report)), "nothing needs attention."),
+                 _rich_help(report), *_rich_changes(report)):
+        yield Text("")
+        yield part
+
+
+def _table(title: str, columns: tuple[str, ...]) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
+                  expand=False, show_edge=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _rich_table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]],
+                empty: str) -> RenderableType:
+    from rich.text import Text
+
+    if not rows:
+        return Text(f"{title}: {empty}")
+    table = _table(title, columns)
+    for row in rows[:RICH_LIMIT]:
+        table.add_row(*(Text(cell) for cell in row))
+    if len(rows) > RICH_LIMIT:
+        table.caption = f"…and {len(rows) - RICH_LIMIT} more (--format json lists them all)"
+    return table
+
+
+def _rich_bar(s: dict[str, Any]) -> Text:
+    from rich.text import Text
+
+    text = Text()
+    for char, style in (("█", "green"), ("▒", "yellow"), ("░", "dim")):
+        text.append(char * bar(s["done"], s["in_progress"], s["total"]).count(char), style)
+    return text.append(f" {percent(s['done'], s['total']):>3}%")
+
+
+def _rich_progress(report: dict[str, Any]) -> RenderableType:
+    from rich.text import Text
+
+    if not report["sections"]:
+        return Text("Progress: no roadmap items.")
+    table = _table("Progress", ("Section", "Progress", "Done", "In progress", "Planned",
+                                "Items"))
+    for name, s in [*((item_name(s), s) for s in report["sections"]),
+                    ("All", report["totals"])]:
+        table.add_row(Text(clean(name, 60)), _rich_bar(s),
+                      *(Text(str(s[key])) for key in ("done", "in_progress", "planned",
+                                                      "total")))
+    return table
+
+
+def _rich_people(report: dict[str, Any]) -> RenderableType:
+    rows = [(f"@{clean(p['login'], 60)}" if n == 0 else "", f"{ref(i)} {clean(i['title'], 100)}",
+             clean(i["item"] or "—", 80), i["since"][:10],
+             i["last_activity"][:10] + (" (stale)" if i["stale"] else ""))
+            for p in report["people"] for n, i in enumerate(p["issues"])]
+    return _rich_table("Who works on what", ("Person", "Issue", "Item", "Since",
+                                             "Last activity"),
+                       rows, "nobody has claimed a roadmap issue.")
+
+
+def _rich_help(report: dict[str, Any]) -> RenderableType:
+    rows = [(("★ " if i["good_first"] else "") + ref(i), clean(i["title"], 100),
+             clean(i["item"] or "—", 80), ", ".join(clean(x, 50) for x in i["labels"]))
+            for i in report["help_wanted"]]
+    return _rich_table("Help wanted", ("Issue", "Title", "Item", "Labels"), rows,
+                       "no open roadmap issue is free.")
+
+
+def _rich_changes(report: dict[str, Any]) -> list[RenderableType]:
+    from rich.text import Text
+
+    rows = [change_row(c) for c in report["changes"]]
+    table = _rich_table(f"Changes since {when(report['since'])}",
+                        ("When", "Change", "Subject", "Detail"), rows,
+                        "no changes recorded since then.")
+    return [table, Text(summary(report["changes"]), style="dim")] if rows else [table]

@@ -55,11 +55,18 @@ class Overview:
     claims: dict[str, list[Claim]]
     unlinked: list[IssueRecord]
     conflicts: list[str]
+    #: The first item each issue is linked to, built on first use (`item_of`).
+    _first_item: dict[tuple[str, int], str] | None = field(default=None, repr=False,
+                                                            compare=False)
 
     def item_of(self, record: IssueRecord) -> str | None:
         """The id of the (first) item an issue is linked to."""
-        return next((link.item_id for link in self.links
-                     if (link.repo, link.number) == (record.repo, record.number)), None)
+        # A dict, not a scan of the links: `who` and `available` ask for every issue.
+        if self._first_item is None:
+            self._first_item = {}
+            for link in self.links:
+                self._first_item.setdefault((link.repo, link.number), link.item_id)
+        return self._first_item.get((record.repo, record.number))
 
 
 def build_overview(items: list[StatusItem], records: list[IssueRecord],

@@ -6,6 +6,9 @@ then rendered; nothing here talks to GitHub.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -26,15 +29,33 @@ def patterns_of(config: Config) -> Patterns:
 
 def gather(store: Store, config: Config, now: datetime) -> Overview:
     """Items, issues, links and claims from the store, joined."""
-    items = [StatusItem(r.id, r.number, r.title, r.level, r.parent, r.status, r.refs)
-             for r in store.load_items()]
-    manual = [ManualLink(*entry) for entry in store.load_manual_links()]
-    return build_overview(items, store.load_records(), manual, now, config.claim_expiry_days,
-                          config.stale_days, patterns_of(config))
+    with collector_paused():
+        items = [StatusItem(r.id, r.number, r.title, r.level, r.parent, r.status, r.refs)
+                 for r in store.load_items()]
+        manual = [ManualLink(*entry) for entry in store.load_manual_links()]
+        return build_overview(items, store.load_records(), manual, now,
+                              config.claim_expiry_days, config.stale_days, patterns_of(config))
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (nested blocks are fine).
+
+    Loading a large roadmap makes millions of objects that all live on; the collector
+    walked them again and again for nothing: a third of a 10,000-issue report's CPU.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def stamp(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+    """A UTC moment as `2026-11-28T19:00:00Z` (isoformat: strftime is slow by the 10,000)."""
+    return moment.replace(microsecond=0, tzinfo=None).isoformat() + "Z" if moment else None
 
 
 def who_view(overview: Overview, login: str | None = None) -> list[dict[str, Any]]:

@@ -1,0 +1,446 @@
+"""Measure `roadmap sync` against the loopback GitHub test server.
+
+A report, not a test: it prints tables and exits 0 unless `--check` is given and a
+target is missed.
+
+    .venv/bin/python benchmarks/sync_bench.py [--issues 10000] [--comments 20000]
+        [--changed 50] [--scale 1000,5000,10000] [--no-g2s] [--profile DIR] [--check]
+
+Every process does one job, so its CPU seconds and peak memory are its own: the test
+server runs in a `multiprocessing` child (spawned: it shares nothing with this one), and
+each sync, ours or github-to-sqlite's, runs in a fresh interpreter that reports its
+`time.process_time()`, wall time and `ru_maxrss` as JSON. Requests are counted from the
+server's log, so both tools are counted the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import math
+import multiprocessing
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `tests.github_server` lives in the checkout, not the venv
+    sys.path.insert(0, str(ROOT))
+
+REPO = "acme/widgets"
+TOKEN = "tok-alice"
+LABEL = "roadmap"
+REQUEST_TARGET = 1.2  # requests within 1.2x of the minimum the API allows
+CPU_TARGET = 0.2  # full-sync CPU at most a fifth of github-to-sqlite's `issues`
+PER_PAGE = 100
+
+
+# -- the server, in its own process ---------------------------------------------------------
+
+
+def serve(conn: Connection, issues: int, comments: int) -> None:
+    """Build and warm the server, send its URL, then answer commands until `stop`."""
+    from tests.github_server import GitHubServer
+
+    # No budget runs out: a sync that waited for a reset would time the wait, not the work.
+    with GitHubServer(limit=10**9, search_limit=10**6) as server:
+        server.add_user("alice", token=TOKEN)
+        server.add_user("bob", token="tok-bob")
+        server.add_repo(REPO, collaborators={"alice"})
+        server.bulk_create(REPO, issues, comments, label=LABEL)
+        server.warm()
+        conn.send(server.url)
+        while True:
+            command, argument = conn.recv()
+            if command == "stop":
+                return
+            conn.send(COMMANDS[command](server, argument))
+
+
+def _mark(server: Any, _: object) -> int:
+    return len(server.log)
+
+
+def _tally(server: Any, mark: int) -> dict[str, Any]:
+    """The requests logged since `mark`: how many, how many 304, and by endpoint."""
+    records = server.log.records()[mark:]
+    kinds = Counter(_kind(record.path) for record in records)
+    return {"requests": len(records), "not_modified": sum(r.status == 304 for r in records),
+            "errors": sum(r.status is None or r.status >= 400 for r in records),
+            "kinds": dict(kinds)}
+
+
+def _change(server: Any, changed: int) -> dict[str, int]:
+    """Edit half of `changed` issues spread over the repository, comment on the other half."""
+    numbers = sorted(server.repo(REPO).issues)
+    step = max(1, len(numbers) // max(1, changed))
+    picked = numbers[::step][:changed]
+    server.clock.advance(60)
+    for n, number in enumerate(picked):
+        if n % 2 == 0:
+            server.edit(REPO, number, title=f"Issue #{number}, edited", body="Edited.")
+        else:
+            server.comment(REPO, number, "bob", f"A new comment on #{number}.")
+    server.clock.advance(60)
+    server.warm()  # re-render the changed issues now, not while a sync is timed
+    return {"issues": len(picked), "comments": len(picked) // 2}
+
+
+COMMANDS: dict[str, Callable[[Any, Any], Any]] = {
+    "mark": _mark, "tally": _tally, "change": _change,
+}
+
+_REPO_PATH = r"(?:/repos/[^/]+/[^/]+|/repositories/\d+)"  # `next` links use the second
+_KINDS = [
+    (r"/search/issues", "search"),
+    (_REPO_PATH, "repo"),
+    (_REPO_PATH + r"/issues", "issue list"),
+    (_REPO_PATH + r"/issues/comments", "repo comments"),
+    (_REPO_PATH + r"/issues/\d+", "one issue"),
+    (_REPO_PATH + r"/issues/\d+/comments", "issue comments"),
+    (_REPO_PATH + r"/issues/\d+/timeline", "timeline"),
+]
+
+
+def _kind(path: str) -> str:
+    return next((name for pattern, name in _KINDS if re.fullmatch(pattern, path)), path)
+
+
+class Server:
+    """The handle on a server process: start it, send it commands, stop it."""
+
+    def __init__(self, issues: int, comments: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=serve, args=(child, issues, comments),
+                                        name="github-test-server", daemon=True)
+        self._process.start()
+        self.url: str = self._conn.recv()
+
+    def ask(self, command: str, argument: object = None) -> Any:
+        self._conn.send((command, argument))
+        return self._conn.recv()
+
+    def stop(self) -> None:
+        self._conn.send(("stop", None))
+        self._process.join(30)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+# -- one sync, in a fresh interpreter -------------------------------------------------------
+
+
+def child_sync(url: str, db: str, full: bool, out: str, profile: str | None) -> None:
+    """Our sync, as `roadmap sync` runs it: open the store, sync, close. Writes JSON to `out`.
+
+    Opening the store (its migrations on a fresh file) is timed: every run pays it, as
+    github-to-sqlite pays for creating its tables.
+    """
+    import resource
+    import time
+
+    from roadmap.github import GitHubClient
+    from roadmap.store import Store
+    from roadmap.sync import sync_repos
+
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu, wall = time.process_time(), time.perf_counter()
+
+    def run() -> Any:
+        store = Store.open(f"sqlite:///{db}")
+        client = GitHubClient(url, TOKEN, wait_for_reset=False)
+        try:
+            (summary,) = sync_repos(store, client, [REPO], LABEL, full)
+            return summary, client.counters.requests
+        finally:
+            client.close()
+            store.close()
+
+    summary, counted = _maybe_profiled(run, profile)
+    result = {"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall,
+              "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+              "baseline_kb": baseline, "client_requests": counted,
+              "summary": summary.to_dict()}
+    Path(out).write_text(json.dumps(result))
+
+
+def _maybe_profiled(run: Callable[[], Any], profile: str | None) -> Any:
+    if profile is None:
+        return run()
+    import cProfile
+
+    profiler = cProfile.Profile()
+    try:
+        return profiler.runcall(run)
+    finally:
+        profiler.dump_stats(profile)
+
+
+#: Runs github-to-sqlite's own CLI in a fresh interpreter. It hard-codes
+#: https://api.github.com and calls `requests.get` (a new Session per call), so every
+#: Session request to that prefix is sent to the loopback server instead.
+G2S_WRAPPER = """
+import json, resource, sys, time
+import requests
+out, base, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+send = requests.Session.request
+def request(self, method, url, *args, **kwargs):
+    if url.startswith("https://api.github.com"):
+        url = base + url[len("https://api.github.com"):]
+    return send(self, method, url, *args, **kwargs)
+requests.Session.request = request
+from github_to_sqlite.cli import cli
+baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+cpu, wall = time.process_time(), time.perf_counter()
+cli.main(argv, prog_name="github-to-sqlite", standalone_mode=False)
+result = {"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall,
+          "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+          "baseline_kb": baseline}
+open(out, "w").write(json.dumps(result))
+"""
+
+
+@dataclass(slots=True)
+class Run:
+    """One measured sync: the child's own numbers and the server's count of its requests."""
+
+    name: str
+    cpu: float
+    wall: float
+    peak_kb: int
+    baseline_kb: int
+    requests: int
+    not_modified: int
+    errors: int
+    kinds: dict[str, int]
+    minimum: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.requests / self.minimum if self.minimum else None
+
+
+def measure(server: Server, name: str, argv: list[str], out: Path) -> Run:
+    """Run one child process and pair its report with the server's tally of its requests."""
+    mark = server.ask("mark")
+    subprocess.run(argv, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    report = json.loads(out.read_text())
+    tally = server.ask("tally", mark)
+    extra = {k: v for k, v in report.items() if k not in ("cpu", "wall", "peak_kb",
+                                                          "baseline_kb")}
+    return Run(name, report["cpu"], report["wall"], report["peak_kb"], report["baseline_kb"],
+               tally["requests"], tally["not_modified"], tally["errors"], tally["kinds"],
+               extra=extra)
+
+
+def ours(server: Server, name: str, work: Path, full: bool, profile: Path | None) -> Run:
+    out = work / f"{name}.json"
+    argv = [sys.executable, __file__, "--child-sync", server.url, str(work / "roadmap.db"),
+            "full" if full else "incremental", str(out)]
+    if profile is not None:
+        profile.mkdir(parents=True, exist_ok=True)
+        argv.append(str(profile / f"{name.replace(' ', '-')}.pstats"))
+    return measure(server, name, argv, out)
+
+
+def github_to_sqlite(server: Server, command: str, work: Path) -> Run:
+    auth = work / "auth.json"
+    auth.write_text(json.dumps({"github_personal_token": TOKEN}))
+    out = work / f"g2s-{command}.json"
+    argv = [sys.executable, "-c", G2S_WRAPPER, str(out), server.url, command,
+            str(work / "g2s.db"), REPO, "--auth", str(auth)]
+    run = measure(server, f"github-to-sqlite {command}", argv, out)
+    with sqlite3.connect(work / "g2s.db") as db:
+        table = "issue_comments" if command == "issue-comments" else "issues"
+        run.extra["rows"] = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return run
+
+
+# -- the benchmark --------------------------------------------------------------------------
+
+
+def our_three_syncs(args: argparse.Namespace, work: Path) -> tuple[list[Run], list[Run]]:
+    """Full, unchanged and after `--changed` changes; then github-to-sqlite, same server."""
+    with Server(args.issues, args.comments) as server:
+        full = ours(server, "full sync", work, True, args.profile)
+        full.minimum = _pages(args.issues) + _pages(args.comments)
+        same = ours(server, "no change", work, False, args.profile)
+        same.minimum = 1  # one conditional request per repository
+        changed = server.ask("change", args.changed)
+        after = ours(server, f"{changed['issues']} changed", work, False, args.profile)
+        # One listing page, then the comments added since the last sync through the
+        # repository-wide list (`since=`): edits of an issue add none.
+        after.minimum = 1 + _pages(changed["comments"])
+        after.extra["changed"] = changed
+        theirs = [] if args.no_g2s else [github_to_sqlite(server, command, work)
+                                         for command in ("issues", "issue-comments")]
+    return [full, same, after], theirs
+
+
+def scaling(args: argparse.Namespace, work: Path, full: Run) -> list[tuple[int, Run]]:
+    """A full sync at each `--scale` size (comments 2x), each on a fresh server and store."""
+    runs = []
+    for size in args.scale:
+        if (size, 2 * size) == (args.issues, args.comments):
+            runs.append((size, full))
+            continue
+        folder = work / f"scale-{size}"
+        folder.mkdir()
+        with Server(size, 2 * size) as server:
+            runs.append((size, ours(server, f"full sync {size}", folder, True, None)))
+    return runs
+
+
+#: The modules a sync runs (the rest of roadmap/ may change without changing these numbers).
+SYNC_CODE = ["roadmap/sync.py", "roadmap/github.py", "roadmap/model.py", "roadmap/errors.py",
+             "roadmap/store/*.py", "migrations/versions/*.py"]
+
+
+def code_version() -> str:
+    """A digest of the sync's code (git's HEAD may move while it stays the same)."""
+    digest = hashlib.sha256()
+    for path in sorted(path for pattern in SYNC_CODE for path in ROOT.glob(pattern)):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    return f"sync code sha256 {digest.hexdigest()[:12]}"
+
+
+def git_head() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                          capture_output=True, check=False).stdout.strip() or "no git"
+
+
+def _pages(count: int) -> int:
+    return math.ceil(count / PER_PAGE)
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+def _mb(kb: int) -> str:
+    return f"{kb / 1024:.0f}"
+
+
+def _kinds(run: Run) -> str:
+    return ", ".join(f"{name} {n}" for name, n in sorted(run.kinds.items(), key=lambda kv: -kv[1]))
+
+
+def print_report(args: argparse.Namespace, syncs: list[Run], theirs: list[Run],
+                 scale: list[tuple[int, Run]]) -> bool:
+    """Print the tables; True when every target is met."""
+    ok = True
+    print(f"\n{args.issues:,} issues labelled `{LABEL}`, {args.comments:,} comments, "
+          f"{args.changed} changed; server in its own process\n")
+    print("| sync | requests | 304s | minimum | ratio | target <=1.2x | CPU s | wall s "
+          "| peak RSS MB (baseline) |")
+    print("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+    for run in syncs:
+        ratio = run.ratio or 0.0
+        passed = ratio <= REQUEST_TARGET
+        ok &= passed
+        print(f"| {run.name} | {run.requests:,} | {run.not_modified} | {run.minimum:,} "
+              f"| {ratio:.2f}x | {'PASS' if passed else 'MISS'} | {run.cpu:.2f} "
+              f"| {run.wall:.2f} | {_mb(run.peak_kb)} ({_mb(run.baseline_kb)}) |")
+    print("\nRequests by endpoint (from the server's log):")
+    for run in [*syncs, *theirs]:
+        print(f"  {run.name}: {_kinds(run)}" + (f"; {run.errors} errors" if run.errors else ""))
+    for run in syncs:
+        summary = run.extra["summary"]
+        print(f"  {run.name}: summary issues_seen={summary['issues_seen']} new={summary['new']}"
+              f" updated={summary['updated']} comments={summary['comments']}"
+              f" (client counted {run.extra['client_requests']} requests)")
+    if theirs:
+        ok &= _print_g2s(syncs[0], theirs)
+    if scale:
+        _print_scale(scale)
+    return ok
+
+
+def _print_g2s(full: Run, theirs: list[Run]) -> bool:
+    print("\n| github-to-sqlite (same server) | requests | rows saved | CPU s | wall s "
+          "| peak RSS MB (baseline) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for run in theirs:
+        print(f"| {run.name} | {run.requests:,} | {run.extra['rows']:,} | {run.cpu:.2f} "
+              f"| {run.wall:.2f} | {_mb(run.peak_kb)} ({_mb(run.baseline_kb)}) |")
+    issues_cpu = theirs[0].cpu
+    both_cpu = sum(run.cpu for run in theirs)
+    passed = full.cpu <= CPU_TARGET * issues_cpu
+    print(f"\nFull-sync CPU {full.cpu:.2f} s / github-to-sqlite `issues` {issues_cpu:.2f} s"
+          f" = {full.cpu / issues_cpu:.2f}x; target <= {CPU_TARGET}x:"
+          f" {'PASS' if passed else 'MISS'}")
+    print(f"  (against `issues` + `issue-comments`, {both_cpu:.2f} s: "
+          f"{full.cpu / both_cpu:.2f}x. github-to-sqlite's `issues` lists every issue, "
+          "labelled or not, and no comments or timelines; here every issue is labelled.)")
+    return passed
+
+
+def _print_scale(scale: list[tuple[int, Run]]) -> None:
+    print("\n| full sync at | requests | CPU s | wall s | peak RSS MB | above baseline MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for size, run in scale:
+        print(f"| {size:,} issues, {2 * size:,} comments | {run.requests:,} | {run.cpu:.2f} "
+              f"| {run.wall:.2f} | {_mb(run.peak_kb)} | {_mb(run.peak_kb - run.baseline_kb)} |")
+    if len(scale) > 1:
+        (small, first), (large, last) = scale[0], scale[-1]
+        growth = (last.peak_kb - last.baseline_kb) - (first.peak_kb - first.baseline_kb)
+        print(f"\nPeak memory above baseline grew {growth / 1024:.1f} MB from {small:,} to "
+              f"{large:,} issues ({growth / 1024 / max(1, large - small) * 1000:.2f} MB per "
+              f"1,000 issues); the whole process peaked at {_mb(first.peak_kb)} and "
+              f"{_mb(last.peak_kb)} MB.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--issues", type=int, default=10_000)
+    parser.add_argument("--comments", type=int, default=20_000)
+    parser.add_argument("--changed", type=int, default=50)
+    parser.add_argument("--scale", type=lambda text: [int(n) for n in text.split(",") if n],
+                        default=[1_000, 5_000, 10_000],
+                        help="issue counts for the memory-growth runs ('' to skip)")
+    parser.add_argument("--no-g2s", action="store_true", help="skip github-to-sqlite")
+    parser.add_argument("--profile", type=Path, help="write cProfile stats of our syncs here "
+                        "(their CPU and wall times then include the profiler's overhead)")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    if not args.no_g2s and importlib.util.find_spec("github_to_sqlite") is None:
+        print("github-to-sqlite is not installed: skipping it "
+              "(.venv/bin/pip install github-to-sqlite to compare)", file=sys.stderr)
+        args.no_g2s = True
+    before, head, load = code_version(), git_head(), os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="sync-bench-") as folder:
+        work = Path(folder)
+        syncs, theirs = our_three_syncs(args, work)
+        scale = scaling(args, work, syncs[0])
+    ok = print_report(args, syncs, theirs, scale)
+    after = code_version()
+    print(f"\nLoad average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, on "
+          f"{os.cpu_count()} CPUs: other work on the machine slows wall times most.")
+    print(f"Code measured: {before} (git {head} at the start)" if after == before else
+          f"The sync's code changed during the run ({before} -> {after}): "
+          "the runs mix versions")
+    return 1 if args.check and not ok else 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child-sync"]:
+        url, db, mode, out, *profile = sys.argv[2:]
+        child_sync(url, db, mode == "full", out, profile[0] if profile else None)
+        sys.exit(0)
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""What the site reads from the store beyond the shared views: item texts, and a
+cheap version of everything a page shows, so a rebuild with nothing new skips work.
+
+Plain values out; the SQLAlchemy models stay in these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from roadmap.store import HistoryRow, Store
+from roadmap.store.models import (
+    Change,
+    Comment,
+    Event,
+    Issue,
+    ManualLink,
+    PullLink,
+    Repository,
+    RoadmapItem,
+    SyncRun,
+)
+
+
+@dataclass(slots=True, frozen=True)
+class ItemText:
+    """What an item page shows of the document beyond the item's status."""
+
+    id: str
+    anchor: str | None
+    body: str
+    owners: tuple[str, ...]
+    milestone: str | None
+    status_raw: str | None
+    tasks: tuple[tuple[str, bool], ...]
+
+
+def load_item_texts(store: Store) -> dict[str, ItemText]:
+    """Every stored item's text, owners, milestone and tasks, by id."""
+    with store.session() as session:
+        return {
+            row.id: ItemText(row.id, row.anchor, row.body or "", tuple(map(str, row.owners)),
+                             row.milestone, row.status_raw,
+                             tuple((str(t.get("text", "")), bool(t.get("done")))
+                                   for t in row.tasks))
+            for row in session.scalars(select(RoadmapItem).order_by(RoadmapItem.position))
+        }
+
+
+def load_history(store: Store) -> list[HistoryRow]:
+    """Every recorded change, oldest first (plain rows: thousands of them, no ORM objects)."""
+    with store.session() as session:
+        return [HistoryRow(*row) for row in session.execute(
+            select(Change.at, Change.key, Change.value, Change.previous)
+            .order_by(Change.at, Change.id))]
+
+
+def _flag(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def load_store_version(store: Store) -> str:
+    """A digest that changes whenever the store changes in a way a page could show.
+
+    Every store write moves one of these: an upserted issue gets a new `synced_at`,
+    comments, events and pull links change their count, id sum or newest time, history
+    its newest id, a sync run its finish time. Items are few and replaced wholesale on
+    every parse, so their content is hashed instead.
+    """
+    queries = [
+        select(func.count(), func.max(Issue.synced_at), func.max(Issue.updated_at),
+               func.max(Issue.details_at), func.count(Issue.details_at),
+               _flag(Issue.on_roadmap.is_(True))),
+        select(func.count(), func.max(Comment.id), func.sum(Comment.id),
+               func.max(Comment.updated_at)),
+        select(func.count(), func.sum(Event.id), func.max(Event.created_at)),
+        select(func.count(), func.max(PullLink.updated_at), _flag(PullLink.merged.is_(True)),
+               _flag(PullLink.state == "open")),
+        select(func.count(), func.max(ManualLink.id), func.max(ManualLink.created_at)),
+        select(func.count(), func.max(Change.id)),
+        select(func.max(SyncRun.finished_at)).where(SyncRun.outcome == "ok"),
+        select(func.count(), func.max(Repository.id)),
+    ]
+    digest = hashlib.sha256()
+    with store.session() as session:
+        for query in queries:
+            digest.update(repr(tuple(session.execute(query).one())).encode())
+        for row in session.execute(select(
+                RoadmapItem.id, RoadmapItem.position, RoadmapItem.number, RoadmapItem.title,
+                RoadmapItem.level, RoadmapItem.parent, RoadmapItem.anchor, RoadmapItem.body,
+                RoadmapItem.status, RoadmapItem.status_raw, RoadmapItem.milestone,
+                RoadmapItem.owners, RoadmapItem.refs, RoadmapItem.tasks)
+                .order_by(RoadmapItem.position)):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()

@@ -1,0 +1,202 @@
+"""Gather the whole site, before any page is written: one plain dict, `roadmap.json`.
+
+Nothing here depends on the clock: a page changes only when what it shows changes,
+so an unchanged roadmap rebuilds to the same bytes. (Claims and items that go stale
+with time are handled by `valid_until`, which says when the next build must look.)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from roadmap.history import Happening, describe
+from roadmap.model import Claim, IssueRecord
+from roadmap.site_data import ItemText, load_history, load_item_texts
+from roadmap.site_markdown import safe_url
+from roadmap.site_write import item_page, person_page
+from roadmap.status import ItemState, Overview, progress
+from roadmap.store import Store
+from roadmap.work import GOOD_FIRST, available_view, stamp, who_view
+
+#: The version of `roadmap.json`; it changes only when a field changes meaning or goes.
+SCHEMA = 1
+#: How many of the newest changes the changes page, the feed and `roadmap.json` carry.
+CHANGES_SHOWN = 200
+FEED_ENTRIES = 50
+
+
+def gather_site(store: Store, overview: Overview, title: str | None,
+                base_url: str | None) -> dict[str, Any]:
+    """Everything the site shows, in the documented `roadmap.json` shape."""
+    texts = load_item_texts(store)
+    happenings = [h for row in load_history(store) if (h := describe(row))]
+    item_of: dict[str, str] = {}
+    how: dict[tuple[str, str], str] = {}
+    for link in overview.links:
+        item_of.setdefault(f"{link.repo}#{link.number}", link.item_id)
+        how[(link.item_id, f"{link.repo}#{link.number}")] = link.how
+    by_subject: dict[str, list[Happening]] = {}
+    for happening in happenings:
+        by_subject.setdefault(happening.subject, []).append(happening)
+    items = [_item(overview, state, texts.get(state.item.id), by_subject, how)
+             for state in overview.items]
+    by_id = {item["id"]: item for item in items}
+    records = {record.ref: record for record in overview.records}
+    newest = max((r.updated_at for r in overview.records), default=None)
+    return {
+        "schema": SCHEMA,
+        "title": title or "Roadmap",
+        "base_url": base_url,
+        "last_sync": stamp(store.load_last_sync()),
+        "data_as_of": stamp(newest),
+        "totals": _totals(overview),
+        "items": items,
+        "people": _people(overview, by_id, texts, records),
+        "help_wanted": _help_wanted(overview, by_id),
+        "changes": [_change(h, item_of, by_id) for h in reversed(happenings[-CHANGES_SHOWN:])],
+    }
+
+
+def valid_until(overview: Overview, expiry_days: int, stale_days: int) -> datetime | None:
+    """The first moment a claim or an item goes stale with no new data: the site built
+    now is right until then."""
+    moments = [claim.last_activity + timedelta(days=expiry_days)
+               for claims in overview.claims.values() for claim in claims if not claim.stale]
+    moments += [state.last_activity + timedelta(days=stale_days) for state in overview.items
+                if state.status == "in-progress" and state.last_activity is not None]
+    return min(moments, default=None)
+
+
+def _counts(overview: Overview, state: ItemState) -> dict[str, int]:
+    counts = progress(overview.items, state)
+    return {"done": counts.get("done", 0), "in_progress": counts.get("in-progress", 0),
+            "stalled": counts.get("stalled", 0), "planned": counts.get("planned", 0),
+            "dropped": counts.get("dropped", 0), "total": sum(counts.values())}
+
+
+def _totals(overview: Overview) -> dict[str, int]:
+    totals = {"done": 0, "in_progress": 0, "stalled": 0, "planned": 0, "dropped": 0,
+              "total": 0}
+    for state in overview.items:
+        if state.item.parent is None:
+            for key, value in _counts(overview, state).items():
+                totals[key] += value
+    return totals
+
+
+def _item(overview: Overview, state: ItemState, text: ItemText | None,
+          by_subject: dict[str, list[Happening]],
+          how: dict[tuple[str, str], str]) -> dict[str, Any]:
+    item = state.item
+    history = [h for h in by_subject.get(item.id, []) if h.kind.startswith("item")]
+    history += [h for r in state.issues for h in by_subject.get(r.ref, [])]
+    history.sort(key=lambda h: h.at, reverse=True)
+    return {
+        "id": item.id, "number": item.number, "title": item.title, "level": item.level,
+        "parent": item.parent, "children": list(state.children), "page": item_page(item.id),
+        "anchor": text.anchor if text else None,
+        "declared": item.declared, "declared_raw": text.status_raw if text else None,
+        "status": state.status, "milestone": text.milestone if text else None,
+        "owners": [_person_ref(login) for login in (text.owners if text else ())],
+        "progress": _counts(overview, state),
+        "issues_closed": sum(1 for r in state.issues if r.state == "closed"),
+        "issues_total": len(state.issues),
+        "people": [_person_ref(login) for login in state.people],
+        "last_activity": stamp(state.last_activity), "drift": list(state.drift),
+        "body": text.body if text else "",
+        "tasks": [{"text": t, "done": done} for t, done in (text.tasks if text else ())],
+        "issues": [_issue(r, overview.claims[r.ref], how.get((item.id, r.ref)))
+                   for r in state.issues],
+        "history": [_happening(h) for h in history],
+    }
+
+
+def _person_ref(login: str) -> dict[str, Any]:
+    return {"login": login, "page": person_page(login)}
+
+
+def _issue(record: IssueRecord, claims: list[Claim], how: str | None) -> dict[str, Any]:
+    return {
+        "repo": record.repo, "number": record.number, "ref": record.ref,
+        "title": record.title, "url": safe_url(record.url), "state": record.state,
+        "state_reason": record.state_reason, "is_pull_request": record.is_pull_request,
+        "labels": list(record.labels), "assignees": list(record.assignees),
+        "updated_at": stamp(record.updated_at), "linked_by": how,
+        "claims": [{
+            "login": c.login, "page": person_page(c.login), "kind": c.kind,
+            "since": stamp(c.since), "last_activity": stamp(c.last_activity),
+            "stale": c.stale, "evidence": c.evidence, "evidence_url": safe_url(c.evidence),
+        } for c in claims],
+        "pulls": [{
+            "repo": p.repo, "number": p.number, "title": p.title, "url": safe_url(p.url),
+            "state": p.state, "merged": p.merged, "author": p.author,
+        } for p in record.pulls],
+    }
+
+
+def _people(overview: Overview, items: dict[str, dict[str, Any]],
+            texts: dict[str, ItemText], records: dict[str, IssueRecord]) -> list[dict[str, Any]]:
+    """Claimants (most issues first), then owners named in the roadmap who claim nothing."""
+    owned: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for text in texts.values():
+        for login in text.owners:
+            names.setdefault(login.lower(), login)
+            owned.setdefault(login.lower(), []).append(text.id)
+    people = []
+    for person in who_view(overview):
+        key = person["login"].lower()
+        issues = [{**entry, "ref": f"{entry['repo']}#{entry['number']}",
+                   "url": safe_url(records[f"{entry['repo']}#{entry['number']}"].url),
+                   **_item_ref(items, entry["item"])} for entry in person["issues"]]
+        people.append(_person(person["login"], issues, owned.pop(key, []), items))
+    for key in sorted(owned):
+        people.append(_person(names[key], [], owned[key], items))
+    return people
+
+
+def _person(login: str, issues: list[dict[str, Any]], owns: list[str],
+            items: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "login": login, "page": person_page(login), "issues": issues,
+        "active": sum(1 for i in issues if not i["stale"]),
+        "stale": sum(1 for i in issues if i["stale"]),
+        "since": min((i["since"] for i in issues if i["since"]), default=None),
+        "owns": [{"id": item_id, **_item_ref(items, item_id)} for item_id in owns
+                 if item_id in items],
+    }
+
+
+def _item_ref(items: dict[str, dict[str, Any]], item_id: str | None) -> dict[str, Any]:
+    item = items.get(item_id or "")
+    return {"item_title": item["title"] if item else None,
+            "item_number": item["number"] if item else None,
+            "item_page": item["page"] if item else None}
+
+
+def _help_wanted(overview: Overview, items: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    found = []
+    for entry in available_view(overview):
+        good_first = any(label.lower() in GOOD_FIRST for label in entry["labels"])
+        claim = entry["claim"]
+        found.append({**entry, "ref": f"{entry['repo']}#{entry['number']}",
+                      "url": safe_url(entry["url"]), "good_first": good_first,
+                      "claim": None if claim is None else {
+                          **claim, "page": person_page(claim["login"])},
+                      **_item_ref(items, entry["item"])})
+    return found
+
+
+def _happening(happening: Happening) -> dict[str, Any]:
+    return {"at": stamp(happening.at), "kind": happening.kind, "subject": happening.subject,
+            "detail": happening.detail}
+
+
+def _change(happening: Happening, item_of: dict[str, str],
+            items: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A change, with the item it concerns (the item itself, or the item of its issue)."""
+    item_id = happening.subject if happening.kind.startswith("item") else item_of.get(
+        happening.subject)
+    return {**_happening(happening), "item": item_id if item_id in items else None,
+            **_item_ref(items, item_id)}

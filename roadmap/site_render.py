@@ -1,0 +1,162 @@
+"""Render the gathered site into files: pages, feed, `roadmap.json` and assets.
+
+Templates are `templates/site/*.j2`. Every file the site renders is HTML or XML, so
+its environment escapes everything, whatever the template is called; it carries the
+filters of the project's one Jinja environment (`report.jinja_env`). Links between
+pages are relative (`root` is `""` or `"../"`), so the site works from any sub-path
+and from disk; `base_url` only makes the feed, `roadmap.json` and canonical links
+absolute. Asset names carry a hash of their content, so a browser never keeps an
+old stylesheet.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from roadmap.resources import data_path
+from roadmap.site_gather import FEED_ENTRIES
+from roadmap.site_markdown import Resolver, link_resolver, render_inline, render_markdown
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+ASSET_SUFFIXES = (".css", ".js", ".svg", ".png", ".ico", ".woff2")
+STATUSES = ("done", "in_progress", "stalled", "planned", "dropped")
+_NAMESPACE = uuid.UUID("5b1b6a3e-52a4-4c55-9d0e-6f4d3c1f2a10")
+
+
+@dataclass(slots=True, frozen=True)
+class Assets:
+    """The files of `site/`, under their fingerprinted names (`assets/style.1a2b3c4d5e.css`)."""
+
+    names: dict[str, str]
+    files: dict[str, bytes]
+
+
+def load_assets(folder: Path | None = None) -> Assets:
+    folder = folder or data_path("site")
+    names, files = {}, {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix in ASSET_SUFFIXES and not path.name.startswith("."):
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            names[path.name] = f"assets/{path.stem}.{digest}{path.suffix}"
+            files[names[path.name]] = data
+    return Assets(names, files)
+
+
+@functools.cache
+def site_env() -> Environment:
+    """The report environment's loader and filters, with autoescaping always on."""
+    from jinja2 import Environment, StrictUndefined
+
+    from roadmap.report import jinja_env
+
+    shared = jinja_env()
+    env = Environment(loader=shared.loader, autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(shared.filters)
+    return env
+
+
+def template_folder() -> Path:
+    return data_path("templates") / "site"
+
+
+def segments(progress: dict[str, int]) -> list[tuple[str, float, float]]:
+    """A progress bar's parts: (status, x, width) in percent, in a fixed order."""
+    total = progress.get("total", 0)
+    parts, x = [], 0.0
+    for key in STATUSES:
+        width = round(100 * progress.get(key, 0) / total, 3) if total else 0.0
+        if width:
+            parts.append((key, round(x, 3), width))
+            x += width
+    return parts
+
+
+def render_site(site: dict[str, Any], repo: str | None,
+                assets: Assets | None = None) -> dict[str, bytes]:
+    """Every file of the site, by its path inside the output folder."""
+    assets = assets or load_assets()
+    env = site_env()
+    by_id = {item["id"]: item for item in site["items"]}
+    common = {"site": site, "assets": assets.names, "by_id": by_id, "segments": segments}
+
+    def page(template: str, path: str, **context: Any) -> bytes:
+        root = "../" * path.count("/")
+        text = env.get_template(f"site/{template}").render(
+            **common, **context, root=root, path=path)
+        return text.encode("utf-8")
+
+    files = dict(assets.files)
+    files["index.html"] = page("index.html.j2", "index.html", nav="overview")
+    files["help-wanted.html"] = page("help-wanted.html.j2", "help-wanted.html", nav="help")
+    files["changes.html"] = page("changes.html.j2", "changes.html", nav="changes")
+    files["people/index.html"] = page("people.html.j2", "people/index.html", nav="people")
+    anchors = {item["anchor"]: item["page"] for item in site["items"]
+               if item.get("anchor") and item["page"]}
+    resolve = _resolver(repo, anchors, "../")  # item pages are all one folder down
+    for item in site["items"]:
+        if item["page"]:
+            files[item["page"]] = page("item.html.j2", item["page"], nav="overview", item=item,
+                                       body=_markup(render_markdown(item["body"], resolve)),
+                                       tasks=[_markup(render_inline(t["text"], resolve))
+                                              for t in item["tasks"]])
+    for person in site["people"]:
+        if person["page"]:
+            files[person["page"]] = page("person.html.j2", person["page"], nav="people",
+                                         person=person)
+    files["feed.xml"] = render_feed(site)
+    files["roadmap.json"] = render_json(site)
+    return files
+
+
+def _resolver(repo: str | None, anchors: dict[str, str], root: str) -> Resolver:
+    return link_resolver(repo, {anchor: root + target for anchor, target in anchors.items()})
+
+
+def _markup(html: str) -> Markup:
+    from markupsafe import Markup
+
+    return Markup(html)  # markdown-it's output with raw HTML off: safe to insert
+
+
+def render_json(site: dict[str, Any]) -> bytes:
+    """`roadmap.json`: the gathered site as it is, for other tools (compact: with `indent`,
+    json falls back to its pure-Python encoder, twenty times slower on a large roadmap)."""
+    return (json.dumps(site, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def render_feed(site: dict[str, Any]) -> bytes:
+    """The Atom feed of the newest changes."""
+    base = site["base_url"] or ""
+    entries = [{**change, "id": f"urn:uuid:{_entry_id(change)}",
+                "href": base + (change["item_page"] or "changes.html")}
+               for change in site["changes"][:FEED_ENTRIES]]
+    updated = entries[0]["at"] if entries else (site["last_sync"] or site["data_as_of"]
+                                                or "1970-01-01T00:00:00Z")
+    feed_id = f"{base}feed.xml" if base else f"urn:uuid:{uuid.uuid5(_NAMESPACE, site['title'])}"
+    text = site_env().get_template("site/feed.xml.j2").render(
+        site=site, entries=entries, updated=updated, feed_id=feed_id, base=base)
+    return text.encode("utf-8")
+
+
+def _entry_id(change: dict[str, Any]) -> uuid.UUID:
+    key = "\x1f".join(str(change[k]) for k in ("at", "kind", "subject", "detail"))
+    return uuid.uuid5(_NAMESPACE, key)
+
+
+def templates_digest() -> str:
+    """A digest of the site templates, so a changed template rebuilds every page."""
+    digest = hashlib.sha256()
+    for path in sorted(template_folder().glob("*.j2")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,142 @@
+"""Writing the site: safe file names, and a folder changed only where the bytes differ.
+
+Item ids and logins come from ROADMAP.md and GitHub and end up in file names, so
+they are checked against the shapes they must have (a slug; GitHub's login
+pattern) and every path is checked to stay inside the output folder. The manifest
+(`.roadmap-site.json`) lists the files the last build wrote, so pages of removed
+items and people are deleted and nothing else in the folder ever is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from roadmap.errors import InputError
+
+MANIFEST = ".roadmap-site.json"
+MANIFEST_FORMAT = 1
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: GitHub logins: letters, digits and single inner hyphens, at most 39 characters.
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+
+
+def item_page(item_id: str) -> str | None:
+    """`items/<id>.html`, or None when the id is not a slug (no page is made for it)."""
+    return f"items/{item_id}.html" if len(item_id) <= 200 and _ID.fullmatch(item_id) else None
+
+
+def person_page(login: str) -> str | None:
+    """`people/<login>.html` (lower case), or None when it is not a GitHub login."""
+    return f"people/{login.lower()}.html" if _LOGIN.fullmatch(login) else None
+
+
+def inside(out: Path, relative: str) -> Path:
+    """`out/relative`, refusing anything that could land outside `out`."""
+    parts = relative.split("/")
+    if ("\\" in relative or "\x00" in relative
+            or any(part in ("", ".", "..") for part in parts)):
+        raise InputError(f"refusing to write {relative!r}: not a plain path inside the site")
+    target = out.joinpath(*parts)
+    if not target.resolve().is_relative_to(out.resolve()):
+        raise InputError(f"refusing to write {relative!r}: it leads outside {out}")
+    return target
+
+
+@dataclass(slots=True)
+class Manifest:
+    """What the last build wrote: its inputs, until when they hold, and each file's stat."""
+
+    inputs: str = ""
+    valid_until: str | None = None
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def to_json(self) -> bytes:
+        data = {"format": MANIFEST_FORMAT, "inputs": self.inputs,
+                "valid_until": self.valid_until,
+                "files": {name: list(stat) for name, stat in sorted(self.files.items())}}
+        return (json.dumps(data, indent=1) + "\n").encode()
+
+
+def load_manifest(out: Path) -> Manifest:
+    """The last build's manifest, or an empty one (a first build, or a damaged file)."""
+    try:
+        data = json.loads((out / MANIFEST).read_bytes())
+        if data.get("format") != MANIFEST_FORMAT:
+            return Manifest()
+        files = {str(name): (int(stat[0]), int(stat[1])) for name, stat in data["files"].items()}
+        return Manifest(str(data["inputs"]), data.get("valid_until"), files)
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return Manifest()
+
+
+def unchanged_on_disk(out: Path, manifest: Manifest) -> bool:
+    """Whether every file the manifest lists is still there as it was written."""
+    if not manifest.files:
+        return False
+    for name, (size, mtime) in manifest.files.items():
+        try:
+            stat = inside(out, name).stat()
+        except (OSError, InputError):
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+            return False
+    return True
+
+
+@dataclass(slots=True)
+class Written:
+    """What a write changed: files written, left as they were, and removed."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def write_files(out: Path, files: dict[str, bytes], previous: Manifest, inputs: str,
+                valid_until: str | None) -> Written:
+    """Write the files whose bytes differ, remove those the last build made and this one
+    does not, and record the new manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    result = Written()
+    stats: dict[str, tuple[int, int]] = {}
+    for name, data in files.items():
+        target = inside(out, name)
+        if _same(target, data):
+            result.unchanged.append(name)
+        else:
+            _write(target, data)
+            result.written.append(name)
+        stat = target.stat()
+        stats[name] = (stat.st_size, stat.st_mtime_ns)
+    for name in sorted(set(previous.files) - set(files)):
+        try:
+            inside(out, name).unlink()
+        except (FileNotFoundError, InputError):
+            continue
+        result.removed.append(name)
+    manifest = Manifest(inputs, valid_until, stats).to_json()
+    if not _same(out / MANIFEST, manifest):
+        _write(out / MANIFEST, manifest)
+    return result
+
+
+def _same(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Replace a file in one step, so a reader never sees half a page."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
