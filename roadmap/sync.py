@@ -126,9 +126,11 @@ def sync_issue_list(store: Store, client: GitHubClient, repo: str, repo_id: int,
             return  # 304: nothing changed since the last sync
         issues = [parse_issue(data) for data in page.items]
         newest = _stamp(max((i.updated_at for i in issues), default=None)) or since
-        short = len(issues) < PER_PAGE
-        keep = CursorState(since if short else newest, _query(params), page.etag if short
-                           and not next_url else None)
+        # The last page's query (and ETag) is kept, so an unchanged repository answers 304
+        # next time, whether that page was short or, by chance, exactly full.
+        last = page.next_url is None
+        keep = CursorState(since if last else newest, _query(params),
+                           page.etag if last and not next_url else None)
         new, updated, dropped = store.save_issue_page(repo_id, issues, label, ("issues", keep))
         summary.issues_seen += len(issues)
         summary.new, summary.updated = summary.new + new, summary.updated + updated
@@ -249,6 +251,7 @@ def sync_all_comments(store: Store, client: GitHubClient, repo: str, repo_id: in
     since = cursor.position
     saved = 0
     next_url: str | None = None
+    ids = store.load_issue_ids(repo_id)  # the issue list is done: read them once, not per page
     while True:
         params: dict[str, Any] = {"sort": "updated", "direction": "asc", "per_page": PER_PAGE}
         if since:
@@ -258,7 +261,7 @@ def sync_all_comments(store: Store, client: GitHubClient, repo: str, repo_id: in
         comments = [c for data in page.items or [] if (c := parse_comment(data))]
         newest = _stamp(max((c.updated_at for c in comments), default=None)) or since
         keep = CursorState(newest, None, None)
-        saved += store.save_comments(repo_id, comments, ("comments", keep))
+        saved += store.save_comments(repo_id, comments, ("comments", keep), ids=ids)
         if page.next_url is None:
             return saved
         next_url = page.next_url if newest == since else None
@@ -272,8 +275,9 @@ def sync_details(store: Store, client: GitHubClient, repo: str, repo_id: int,
     A closed issue's claims no longer matter, so its timeline is not fetched:
     that keeps a first sync of a long history affordable.
     """
+    states = store.load_issue_states(repo_id)  # one query, not one per issue
     for issue_id, number, updated_at, *_ in store.load_stale_details(repo_id):
-        if store.load_issue_state(issue_id) != "open":
+        if states.get(issue_id) != "open":
             store.mark_details(issue_id, updated_at)
             continue
         entries: list[dict[str, Any]] = []

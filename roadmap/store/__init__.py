@@ -215,6 +215,12 @@ class Store:
         with self.session() as session:
             return session.scalar(query)
 
+    def load_issue_states(self, repo_id: int) -> dict[int, str]:
+        """Issue id to state (open or closed) of every issue of a repository."""
+        with self.session() as session:
+            return {issue_id: state for issue_id, state in session.execute(
+                select(Issue.id, Issue.state).where(Issue.repo_id == repo_id))}
+
     def load_issue_state(self, issue_id: int) -> str | None:
         with self.session() as session:
             return session.scalar(select(Issue.state).where(Issue.id == issue_id))
@@ -251,10 +257,13 @@ class Store:
 
     def save_comments(self, repo_id: int, comments: list[RemoteComment],
                       cursor: tuple[str, CursorState] | None,
-                      replace_for: int | None = None) -> int:
+                      replace_for: int | None = None,
+                      ids: dict[int, int] | None = None) -> int:
         """Upsert comments of known issues (others are skipped); with `replace_for`, the
-        given list is that issue's complete set and stored comments not in it go."""
-        ids = self.load_issue_ids(repo_id)
+        given list is that issue's complete set and stored comments not in it go.
+
+        `ids` (number to id, from `load_issue_ids`) saves reading them for every page."""
+        ids = self.load_issue_ids(repo_id) if ids is None else ids
         rows = [_comment_row(ids[c.issue_number], c) for c in comments if c.issue_number in ids]
         with self.session() as session:
             if replace_for is not None:
