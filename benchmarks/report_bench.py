@@ -170,10 +170,11 @@ def measure(store_path: str, fmt: str, repeat: int, profile: bool) -> dict[str, 
     import resource
     import tracemalloc
 
+    from roadmap.collector import collector_paused
     from roadmap.config import Config
     from roadmap.report import build_report, render_report
     from roadmap.store import Store
-    from roadmap.work import collector_paused, gather
+    from roadmap.work import gather
 
     store = Store.open(f"sqlite:///{store_path}")
     since = NOW - timedelta(days=7)

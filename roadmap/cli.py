@@ -564,8 +564,8 @@ def report(ctx: click.Context, fmt: str, since: str | None, output: Path | None,
     """A status report: progress, who works on what, attention, help wanted, changes."""
     import shutil
 
+    from roadmap.collector import collector_paused
     from roadmap.report import build_report, parse_since, render_report
-    from roadmap.work import collector_paused
 
     now = _now()
     start = parse_since(since, now) if since is not None else None

@@ -6,13 +6,11 @@ then rendered; nothing here talks to GitHub.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from roadmap.claims import DEFAULT_CLAIM_PATTERNS, DEFAULT_RELEASE_PATTERNS, Patterns
+from roadmap.collector import collector_paused
 from roadmap.config import Config
 from roadmap.model import Claim
 from roadmap.status import ManualLink, Overview, StatusItem, build_overview, progress
@@ -35,22 +33,6 @@ def gather(store: Store, config: Config, now: datetime) -> Overview:
         manual = [ManualLink(*entry) for entry in store.load_manual_links()]
         return build_overview(items, store.load_records(), manual, now,
                               config.claim_expiry_days, config.stale_days, patterns_of(config))
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside the block (nested blocks are fine).
-
-    Loading a large roadmap makes millions of objects that all live on; the collector
-    walked them again and again for nothing: a third of a 10,000-issue report's CPU.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def stamp(moment: datetime | None) -> str | None:
