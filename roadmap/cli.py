@@ -90,9 +90,13 @@ def main(ctx: click.Context, db_url: str | None, config_path: Path | None,
 
 
 def _config(ctx: click.Context) -> Config:
+    """The configuration, read once per command."""
     from roadmap.config import load_config
 
-    return load_config(ctx.obj["config_path"])
+    if "config" not in ctx.obj:
+        ctx.obj["config"] = load_config(ctx.obj["config_path"])
+    config: Config = ctx.obj["config"]
+    return config
 
 
 def _parse(ctx: click.Context, file: Path | None, repo: str | None) -> Roadmap:
@@ -229,10 +233,12 @@ def _store(ctx: click.Context) -> Store:
     """The store named by --db / ROADMAP_DATABASE_URL, or the default SQLite file."""
     from roadmap.store import Store, default_url
 
-    url = ctx.obj["db_url"] or default_url(_config(ctx).roadmap)
-    store = Store.open(url)
-    ctx.call_on_close(store.close)
-    return store
+    if "store" not in ctx.obj:  # opened (and its schema checked) once per command
+        store = Store.open(ctx.obj["db_url"] or default_url(_config(ctx).roadmap))
+        ctx.call_on_close(store.close)
+        ctx.obj["store"] = store
+    opened: Store = ctx.obj["store"]
+    return opened
 
 
 @main.command()
@@ -590,4 +596,5 @@ def _roadmap_title(config: Config) -> str | None:
 
     if not config.roadmap.is_file():
         return None
-    return parse_file(_relative(config.roadmap)).title
+    repo = config.repos[0] if config.repos else None
+    return parse_file(_relative(config.roadmap), repo=repo).title

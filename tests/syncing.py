@@ -66,3 +66,19 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()[:19]
     return value
+
+
+def project_env(server: GitHubServer, monkeypatch: Any, folder: Any) -> None:
+    """A project folder whose commands talk to `server` as alice, with `repos` configured.
+
+    The server's clock starts in 2025; it is set to now so claims made now are not stale.
+    """
+    from datetime import UTC, datetime
+
+    server.clock.set(datetime.now(UTC))
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    monkeypatch.delenv("ROADMAP_DATABASE_URL", raising=False)
+    monkeypatch.setenv("GITHUB_API_URL", server.url)
+    monkeypatch.chdir(folder)
+    (folder / "roadmap.toml").write_text('repos = ["acme/widgets"]\n', encoding="utf-8")

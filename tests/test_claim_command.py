@@ -11,7 +11,7 @@ import pytest
 
 from .conftest import run
 from .github_server.fixtures import github_server_fixture, seed_acme
-from .syncing import REPO, TOKEN
+from .syncing import REPO, project_env
 
 github_server = github_server_fixture(setup=seed_acme)
 
@@ -38,14 +38,7 @@ WRITES = ("POST", "PATCH", "PUT", "DELETE")
 
 @pytest.fixture
 def cli_env(github_server, monkeypatch, tmp_path):
-    # The server's clock starts in 2025; claims made "now" must not be stale already.
-    github_server.clock.set(datetime.now(UTC))
-    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    monkeypatch.delenv("GH_TOKEN", raising=False)
-    monkeypatch.delenv("ROADMAP_DATABASE_URL", raising=False)
-    monkeypatch.setenv("GITHUB_API_URL", github_server.url)
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "roadmap.toml").write_text('repos = ["acme/widgets"]\n', encoding="utf-8")
+    project_env(github_server, monkeypatch, tmp_path)
     (tmp_path / "ROADMAP.md").write_text(ROADMAP, encoding="utf-8")
     return tmp_path
 

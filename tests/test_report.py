@@ -36,7 +36,7 @@ from roadmap.work import gather
 
 from .conftest import run
 from .github_server.fixtures import github_server_fixture, seed_acme
-from .syncing import REPO, TOKEN
+from .syncing import REPO, project_env
 from .test_golden import check_golden
 
 github_server = github_server_fixture(setup=seed_acme)
@@ -428,13 +428,7 @@ def test_md_escapes_every_markup_character():
 @pytest.fixture
 def cli_env(github_server, monkeypatch, tmp_path):
     """A project folder with a configuration and no roadmap file: only issues change."""
-    github_server.clock.set(datetime.now(UTC))
-    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    monkeypatch.delenv("GH_TOKEN", raising=False)
-    monkeypatch.delenv("ROADMAP_DATABASE_URL", raising=False)
-    monkeypatch.setenv("GITHUB_API_URL", github_server.url)
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "roadmap.toml").write_text('repos = ["acme/widgets"]\n', encoding="utf-8")
+    project_env(github_server, monkeypatch, tmp_path)
     return tmp_path
 
 
