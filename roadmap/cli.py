@@ -278,7 +278,8 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
                           wait=feedback.wait)
     try:
         with feedback.progress() as progress:
-            summaries = sync_repos(store, client, chosen, label or config.label, full, progress)
+            summaries = sync_repos(store, client, chosen, label or config.label, full, progress,
+                                   config.sync_window)
     finally:
         client.close()
     _record_history(ctx, store)

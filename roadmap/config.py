@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,12 @@ class Config:
     release_patterns: tuple[str, ...] = ()
     #: The file the settings were read from, or None for the defaults.
     source: Path | None = None
+
+    @property
+    def sync_window(self) -> timedelta:
+        """How far back a first sync reads events and closed pull requests: older ones
+        change no claim and no status."""
+        return timedelta(days=max(self.claim_expiry_days, self.stale_days))
 
 
 _TYPES: dict[str, type] = {

@@ -8,6 +8,8 @@ it is only ever read as data. The token is handed to PyGithub and never printed.
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 import json
 import logging
 import os
@@ -16,7 +18,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -117,6 +119,7 @@ class GitHubClient:
         self._requester = self._github.requester
         self.wait_for_reset = wait_for_reset
         self.counters = Counters()
+        self.server_time: datetime | None = None
         self._wait = wait or (lambda seconds, _reason: time.sleep(seconds))
 
     def close(self) -> None:
@@ -140,6 +143,7 @@ class GitHubClient:
             except RequestException as error:
                 raise self._network_error(error) from None
             self._count(answer_headers)
+            self._clock(answer_headers)
             data = _json(body)
             if status == 304:
                 self.counters.not_modified += 1
@@ -149,6 +153,11 @@ class GitHubClient:
             if not self._should_retry(status, answer_headers, attempt):
                 raise self._error(status, data, url)
         raise GitHubError(f"{self._where(url)}: GitHub kept refusing after {MAX_RETRIES} tries")
+
+    def _clock(self, headers: dict[str, str]) -> None:
+        """GitHub's `Date`: "now" by its clock, not the machine's, for time windows."""
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            self.server_time = email.utils.parsedate_to_datetime(headers["date"])
 
     def _count(self, headers: dict[str, str]) -> None:
         self.counters.requests += 1
@@ -346,28 +355,59 @@ def parse_comment(data: dict[str, Any]) -> RemoteComment | None:
     )
 
 
-_CLOSING = re.compile(
-    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+"
-    r"(?:https?://[^\s/]+/([\w.-]+/[\w.-]+)/issues/|([\w.-]+/[\w.-]+)?#)(\d+)",
+_REFERENCE = re.compile(
+    r"(?<![\w/#&])(?:(?P<verb>(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+)?"
+    r"(?:(?P<repo>[\w.-]+/[\w.-]+)?#(?P<number>\d+)"
+    r"|https?://[^\s/]+/(?P<url_repo>[\w.-]+/[\w.-]+)/(?:issues|pull)/(?P<url_number>\d+)))",
     re.IGNORECASE,
 )
 
 
-def closes(body: str, repo: str, number: int, pr_repo: str) -> bool:
-    """Whether a pull request's text closes issue `repo#number` ("Fixes #12")."""
-    for match in _CLOSING.finditer(body):
-        target = (match.group(1) or match.group(2) or pr_repo).lower()
-        if target == repo.lower() and int(match.group(3)) == number:
-            return True
-    return False
+def references(text: str, pr_repo: str) -> dict[tuple[str, int], str]:
+    """The issues a pull request's title and body refer to, by (lower-case repo, number):
+    "closing" when a closing keyword comes first ("Fixes #12"), else "cross-referenced"."""
+    found: dict[tuple[str, int], str] = {}
+    for match in _REFERENCE.finditer(text):
+        repo = (match.group("repo") or match.group("url_repo") or pr_repo).lower()
+        key = (repo, int(match.group("number") or match.group("url_number")))
+        if match.group("verb") or key not in found:
+            found[key] = "closing" if match.group("verb") else "cross-referenced"
+    return found
+
+
+def parse_pull(data: dict[str, Any], pr_repo: str) -> tuple[
+        RemotePull, dict[tuple[str, int], str]]:
+    """A pull request of `GET /repos/{o}/{r}/pulls` and the issues it refers to. The
+    link's kind in the returned RemotePull is a placeholder: it depends on the issue."""
+    text = f"{data.get('title') or ''}\n{data.get('body') or ''}"
+    pull = RemotePull(
+        url=str(data.get("html_url") or ""), repo=pr_repo, number=int(data["number"]),
+        title=str(data.get("title") or ""), state=str(data.get("state") or "open"),
+        merged=bool(data.get("merged_at")), author=_login(data.get("user")),
+        kind="cross-referenced", updated_at=when(data.get("updated_at")) or datetime.now(UTC),
+    )
+    return pull, references(text, pr_repo)
+
+
+def parse_repo_event(entry: dict[str, Any]) -> tuple[int, RemoteEvent] | None:
+    """An event of the repository-wide `/issues/events` list, with its issue's number;
+    None for kinds the tool does not keep."""
+    issue = entry.get("issue")
+    if (entry.get("event") not in _EVENTS_KEPT or entry.get("id") is None
+            or not isinstance(issue, dict) or issue.get("number") is None):
+        return None
+    return int(issue["number"]), _event(entry)
 
 
 def parse_timeline(entries: list[dict[str, Any]], repo: str = "",
                    number: int = 0) -> tuple[list[RemoteEvent], list[RemotePull]]:
     """Assignment and label events, and linked pull requests, from an issue's timeline.
 
-    GitHub's `connected` event does not name its pull request; a cross-referenced
-    one whose text closes this issue ("Fixes #12") is the closing link.
+    A pull request is linked while its title or body refers to the issue (the
+    timeline keeps a cross-reference whose mention was since edited away), so that
+    the timeline and the pull request list agree. GitHub's `connected` event does
+    not name its pull request; one whose text closes the issue ("Fixes #12") is
+    the closing link.
     """
     events: list[RemoteEvent] = []
     pulls: list[RemotePull] = []
@@ -400,19 +440,14 @@ def _pull(entry: dict[str, Any], repo_name: str, issue_number: int) -> RemotePul
     issue = source.get("issue") if isinstance(source, dict) else None
     if not isinstance(issue, dict) or "pull_request" not in issue:
         return None
-    pull = issue["pull_request"] or {}
-    body = str(issue.get("body") or "")
-    repo = str((issue.get("repository") or {}).get("full_name") or "")
     url = str(issue.get("html_url") or "")
-    if not repo and "/pull/" in url:
-        repo = "/".join(url.split("/")[3:5])
-    return RemotePull(
-        url=url, repo=repo, number=int(issue["number"]), title=str(issue.get("title") or ""),
-        state=str(issue.get("state") or "open"), merged=bool(pull.get("merged_at")),
-        author=_login(issue.get("user")),
-        kind="closing" if closes(body, repo_name, issue_number, repo) else "cross-referenced",
-        updated_at=when(issue.get("updated_at")) or datetime.now(UTC),
-    )
+    pr_repo = str((issue.get("repository") or {}).get("full_name") or "")
+    if not pr_repo and "/pull/" in url:
+        pr_repo = "/".join(url.split("/")[3:5])
+    data = {**issue, "merged_at": (issue["pull_request"] or {}).get("merged_at")}
+    pull, refs = parse_pull(data, pr_repo)
+    kind = refs.get((repo_name.lower(), issue_number))
+    return None if kind is None else replace(pull, kind=kind)
 
 
 __all__ = ["GitHubClient", "api_url_from_env", "find_token", "github"]

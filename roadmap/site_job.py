@@ -118,7 +118,7 @@ def sync_configured(store: Store, config: Config, sync: SyncSettings) -> list[st
     client = GitHubClient(sync.api_url, sync.token, wait=sync.wait)
     try:
         summaries = sync_repos(store, client, list(config.repos), config.label, False,
-                               sync.progress)
+                               sync.progress, config.sync_window)
     finally:
         client.close()
     return [f"synced {line}" for line in render_sync(summaries).splitlines()]

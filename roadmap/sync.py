@@ -1,10 +1,12 @@
 """Sync: the issues labelled `roadmap` from GitHub into the store, incrementally.
 
-A pipeline of named stages per repository: the issue list (keyset pages, each
-committed with the cursor), departures (issues that lost the label, were deleted
-or transferred, which a label filter never shows), comments, then events and
-linked pull requests of the issues that changed. Every stage resumes where an
-interrupted run stopped.
+A pipeline of named stages per repository. One conditional search first asks whether
+any labelled issue changed, joined or left (a 304 says none did, and costs nothing);
+only then come the issue list (keyset pages, each committed with the cursor),
+departures (issues that lost the label, were deleted or transferred, which a label
+filter never shows), comments and events of the issues that changed. Linked pull
+requests come from the repository's pull request list, whose changes move no issue.
+Every stage resumes where an interrupted run stopped.
 """
 
 from __future__ import annotations
@@ -13,20 +15,30 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from roadmap.errors import RateLimited
-from roadmap.github import GitHubClient, parse_comment, parse_issue, parse_timeline
-from roadmap.model import RemoteComment, RemoteIssue
-from roadmap.store import CursorState, Store
+from roadmap.github import (
+    GitHubClient,
+    parse_comment,
+    parse_issue,
+    parse_pull,
+    parse_repo_event,
+    parse_timeline,
+)
+from roadmap.model import RemoteComment, RemoteEvent, RemoteIssue, RemotePull, parse_time
+from roadmap.store import CursorState, StaleIssue, Store
 
 log = logging.getLogger(__name__)
 
 PER_PAGE = 100
-#: Up to this many issues' comments are fetched one issue at a time; beyond, the
-#: repository-wide comments list (one call per 100 comments of any issue) is cheaper.
-PER_ISSUE_COMMENTS_LIMIT = 10
+#: Up to this many issues' comments (or new issues' timelines) are fetched one issue at a
+#: time; beyond, the repository-wide list (one call per 100 of any issue) is cheaper.
+PER_ISSUE_LIMIT = 10
+#: A first sync reads events and closed pull requests this far back: older ones change
+#: no claim (a claim with no activity for `claim_expiry_days` is stale whatever its age).
+DEFAULT_WINDOW = timedelta(days=30)
 
 Progress = Callable[[str, int], None]
 
@@ -53,25 +65,56 @@ class RepoSummary:
         return data
 
 
+@dataclass(slots=True, frozen=True)
+class Run:
+    """One repository's sync: what every stage needs."""
+
+    store: Store
+    client: GitHubClient
+    repo: str
+    repo_id: int
+    label: str
+    window: timedelta
+    summary: RepoSummary
+    progress: Progress | None
+
+    def tick(self, stage: str, count: int) -> None:
+        if self.progress:
+            self.progress(stage, count)
+
+    def window_start(self) -> datetime:
+        """`window` before now by GitHub's clock (the machine's may be wrong)."""
+        return (self.client.server_time or datetime.now(UTC)) - self.window
+
+
 def sync_repos(store: Store, client: GitHubClient, repos: list[str], label: str,
-               full: bool = False, progress: Progress | None = None) -> list[RepoSummary]:
+               full: bool = False, progress: Progress | None = None,
+               window: timedelta = DEFAULT_WINDOW) -> list[RepoSummary]:
     """Sync each repository in turn, holding the store so no other sync interleaves."""
     with store.sync_lock():
-        return [sync_repo(store, client, repo, label, full, progress) for repo in repos]
+        return [sync_repo(store, client, repo, label, full, progress, window)
+                for repo in repos]
 
 
 def sync_repo(store: Store, client: GitHubClient, repo: str, label: str, full: bool,
-              progress: Progress | None = None) -> RepoSummary:
+              progress: Progress | None = None,
+              window: timedelta = DEFAULT_WINDOW) -> RepoSummary:
     summary = RepoSummary(repo)
     before = (client.counters.requests, client.counters.not_modified)
-    run = store.begin_run(repo, full)
+    run_id = store.begin_run(repo, full)
     outcome, message = "failed", None
     try:
         repo_id = resolve_repo(store, client, repo, full)
-        sync_issue_list(store, client, repo, repo_id, label, summary, progress)
-        sync_departures(store, client, repo, repo_id, label, summary)
-        sync_comments(store, client, repo, repo_id, summary)
-        sync_details(store, client, repo, repo_id, progress)
+        run = Run(store, client, repo, repo_id, label, window, summary, progress)
+        watch = watch_labelled(run)
+        if watch is not None:
+            sync_issue_list(run)
+            sync_departures(run, watch)
+            sync_comments(run)
+            sync_events(run)
+        sync_pulls(run)
+        if watch is not None:  # kept last: an interrupted run is not taken as done
+            store.save_cursor(None, repo_id, "watch", watch)
         outcome = "ok"
     except RateLimited as error:
         outcome, message = "rate-limited", str(error)
@@ -87,7 +130,7 @@ def sync_repo(store: Store, client: GitHubClient, repo: str, label: str, full: b
         summary.not_modified = client.counters.not_modified - before[1]
         summary.rate_limit_remaining = client.counters.rate_remaining
         summary.duration_s = round(time.perf_counter() - summary._started, 3)
-        store.finish_run(run, outcome=outcome, message=message, **{
+        store.finish_run(run_id, outcome=outcome, message=message, **{
             k: v for k, v in summary.to_dict().items() if k not in ("repo", "duration_s")})
     return summary
 
@@ -102,11 +145,28 @@ def resolve_repo(store: Store, client: GitHubClient, repo: str, full: bool) -> i
     return known
 
 
+def watch_labelled(run: Run) -> CursorState | None:
+    """Whether any labelled issue changed, joined or left since the last complete sync.
+
+    One conditional search, newest change first, one result: an edit, comment or
+    assignment changes the first result, an issue gaining, losing the label or
+    going away changes the count. A 304 (None here) means nothing did. Otherwise
+    the answer's count and ETag, to keep once every stage is done.
+    """
+    cursor = run.store.load_cursor(run.repo_id, "watch")
+    query = f'repo:{run.repo} label:"{run.label}"'
+    etag = cursor.etag if cursor.url == query else None
+    status, headers, data = run.client.get(
+        "/search/issues", {"q": query, "sort": "updated", "order": "desc", "per_page": 1}, etag)
+    if status == 304:
+        return None
+    return CursorState(str(int((data or {}).get("total_count", -1))), query, headers.get("etag"))
+
+
 # -- the issue list -------------------------------------------------------------------------
 
 
-def sync_issue_list(store: Store, client: GitHubClient, repo: str, repo_id: int, label: str,
-                    summary: RepoSummary, progress: Progress | None) -> None:
+def sync_issue_list(run: Run) -> None:
     """Keyset pages of `sort=updated&direction=asc&since=<cursor>`, each committed.
 
     Offset pages shift while they are read; asking again from the newest
@@ -114,12 +174,13 @@ def sync_issue_list(store: Store, client: GitHubClient, repo: str, repo_id: int,
     timestamp, the `next` link moves past it. The last, short page's query and
     ETag are kept so an unchanged repository answers 304 next time.
     """
-    cursor = store.load_cursor(repo_id, "issues")
+    store, client, summary = run.store, run.client, run.summary
+    cursor = store.load_cursor(run.repo_id, "issues")
     since, etag = cursor.position, cursor.etag
-    url = f"/repos/{repo}/issues"
+    url = f"/repos/{run.repo}/issues"
     next_url: str | None = None
     while True:
-        params = _list_params(label, since)
+        params = _list_params(run.label, since)
         page = (client.get_page(next_url) if next_url
                 else client.get_page(url, params, etag if _query(params) == cursor.url else None))
         if page.items is None:
@@ -131,12 +192,12 @@ def sync_issue_list(store: Store, client: GitHubClient, repo: str, repo_id: int,
         last = page.next_url is None
         keep = CursorState(since if last else newest, _query(params),
                            page.etag if last and not next_url else None)
-        new, updated, dropped = store.save_issue_page(repo_id, issues, label, ("issues", keep))
+        new, updated, dropped = store.save_issue_page(run.repo_id, issues, run.label,
+                                                      ("issues", keep))
         summary.issues_seen += len(issues)
         summary.new, summary.updated = summary.new + new, summary.updated + updated
         summary.dropped += dropped
-        if progress:
-            progress("issues", len(issues))
+        run.tick("issues", len(issues))
         if page.next_url is None:
             return  # the whole answer was this page (a full one too: asking again would loop)
         next_url = page.next_url if newest == since else None
@@ -162,129 +223,218 @@ def _stamp(moment: datetime | None) -> str | None:
 # -- departures -----------------------------------------------------------------------------
 
 
-def sync_departures(store: Store, client: GitHubClient, repo: str, repo_id: int, label: str,
-                    summary: RepoSummary) -> None:
+def sync_departures(run: Run, watch: CursorState) -> None:
     """Notice issues that left the label's view: unlabelled, deleted or transferred.
 
-    One conditional search call counts the labelled issues; only when that count
-    differs from the store's does the tool list the labelled numbers and look at
-    each missing issue. A 304 means GitHub's count is the one kept with the ETag,
-    not that the store still matches it: the issue list may have added an issue
-    while another left (an unchanged count and first result answer 304).
+    The watch search counted the labelled issues; only when that count differs
+    from the store's does the tool list the labelled numbers and look at each
+    missing issue.
     """
-    ours = store.load_roadmap_numbers(repo_id)
-    cursor = store.load_cursor(repo_id, "count")
-    query = f'repo:{repo} label:"{label}"'
-    etag = cursor.etag if cursor.url == query else None
-    status, headers, data = client.get("/search/issues", {"q": query, "per_page": 1}, etag)
-    if status == 304:
-        kept = cursor.position or ""
-        total = int(kept) if kept.isdigit() else -1
-    else:
-        total, etag = int((data or {}).get("total_count", -1)), headers.get("etag")
-    if total == len(ours):
-        store.save_cursor(None, repo_id, "count", CursorState(str(total), query, etag))
-        return
-    summary.dropped += reconcile(store, client, repo, repo_id, label, ours)
-    store.save_cursor(None, repo_id, "count", CursorState(None, query, None))
+    ours = run.store.load_roadmap_numbers(run.repo_id)
+    if watch.position != str(len(ours)):
+        run.summary.dropped += reconcile(run, ours)
 
 
-def reconcile(store: Store, client: GitHubClient, repo: str, repo_id: int, label: str,
-              ours: set[int]) -> int:
+def reconcile(run: Run, ours: set[int]) -> int:
     """List every labelled number; ask GitHub about each one the store has but it lacks."""
+    store, client, repo = run.store, run.client, run.repo
     listed: set[int] = set()
-    params = {"labels": label, "state": "all", "per_page": PER_PAGE}
+    params = {"labels": run.label, "state": "all", "per_page": PER_PAGE}
     for page in client.pages(f"/repos/{repo}/issues", params):
         listed.update(int(data["number"]) for data in page)
     dropped = 0
     for number in sorted(ours - listed):
         fate, detail = client.fetch_issue(repo, number)
         if fate == "ok" and isinstance(detail, RemoteIssue):
-            store.save_issue_page(repo_id, [detail], label, None)
-            if label.lower() in (name.lower() for name in detail.labels):
+            store.save_issue_page(run.repo_id, [detail], run.label, None)
+            if run.label.lower() in (name.lower() for name in detail.labels):
                 continue  # relabelled meanwhile: it was saved above
             dropped += 1
         else:
-            store.mark_gone(repo_id, number, fate, detail if isinstance(detail, str) else None)
+            store.mark_gone(run.repo_id, number, fate, detail if isinstance(detail, str) else None)
             dropped += 1
     return dropped
 
 
-# -- comments, events and linked pull requests ------------------------------------------------
+# -- comments -------------------------------------------------------------------------------
 
 
-def sync_comments(store: Store, client: GitHubClient, repo: str, repo_id: int,
-                  summary: RepoSummary) -> None:
+def sync_comments(run: Run) -> None:
     """Comments of the issues that changed, by whichever way costs fewer calls."""
-    stale = store.load_stale_details(repo_id)
+    store = run.store
+    stale = store.load_stale_details(run.repo_id)
     if not stale:
         return
-    cursor = store.load_cursor(repo_id, "comments")
-    with_comments = [row for row in stale if row[3] > 0 or row[4] > 0]
-    calls = sum(max(1, -(-row[3] // PER_PAGE)) for row in with_comments)
-    if cursor.position and calls <= PER_ISSUE_COMMENTS_LIMIT:
-        summary.comments += sync_issue_comments(store, client, repo, repo_id, with_comments)
+    cursor = store.load_cursor(run.repo_id, "comments")
+    with_comments = [row for row in stale if row.comments > 0 or row.stored_comments > 0]
+    calls = sum(max(1, -(-row.comments // PER_PAGE)) for row in with_comments)
+    if cursor.position and calls <= PER_ISSUE_LIMIT:
+        run.summary.comments += sync_issue_comments(run, with_comments)
         return
-    summary.comments += sync_all_comments(store, client, repo, repo_id, cursor)
+    run.summary.comments += sync_all_comments(run, cursor)
     # The list since the cursor shows no deleted comment, nor the older comments of an
     # issue that joined the roadmap since: where the counts differ, read the issue whole.
-    differ = [row for row in store.load_stale_details(repo_id) if row[3] != row[4]]
-    summary.comments += sync_issue_comments(store, client, repo, repo_id, differ)
+    differ = [row for row in store.load_stale_details(run.repo_id)
+              if row.comments != row.stored_comments]
+    run.summary.comments += sync_issue_comments(run, differ)
 
 
-def sync_issue_comments(store: Store, client: GitHubClient, repo: str, repo_id: int,
-                        stale: list[tuple[int, int, datetime, int, int]]) -> int:
+def sync_issue_comments(run: Run, stale: list[StaleIssue]) -> int:
     """Each issue's complete comments, replacing those stored."""
     saved = 0
-    for issue_id, number, *_ in stale:
+    for issue in stale:
         comments: list[RemoteComment] = []
-        for page in client.pages(f"/repos/{repo}/issues/{number}/comments",
-                                 {"per_page": PER_PAGE}):
+        for page in run.client.pages(f"/repos/{run.repo}/issues/{issue.number}/comments",
+                                     {"per_page": PER_PAGE}):
             comments.extend(c for data in page if (c := parse_comment(data)))
-        saved += store.save_comments(repo_id, comments, None, replace_for=issue_id)
+        saved += run.store.save_comments(run.repo_id, comments, None, replace_for=issue.id)
     return saved
 
 
-def sync_all_comments(store: Store, client: GitHubClient, repo: str, repo_id: int,
-                      cursor: CursorState) -> int:
+def sync_all_comments(run: Run, cursor: CursorState) -> int:
     """The repository-wide comments list, keyset by `updated_at` like the issue list."""
+    store, client = run.store, run.client
     since = cursor.position
     saved = 0
     next_url: str | None = None
-    ids = store.load_issue_ids(repo_id)  # the issue list is done: read them once, not per page
+    ids = store.load_issue_ids(run.repo_id)  # the issue list is done: read them once
     while True:
         params: dict[str, Any] = {"sort": "updated", "direction": "asc", "per_page": PER_PAGE}
         if since:
             params["since"] = since
         page = (client.get_page(next_url) if next_url
-                else client.get_page(f"/repos/{repo}/issues/comments", params))
+                else client.get_page(f"/repos/{run.repo}/issues/comments", params))
         comments = [c for data in page.items or [] if (c := parse_comment(data))]
         newest = _stamp(max((c.updated_at for c in comments), default=None)) or since
         keep = CursorState(newest, None, None)
-        saved += store.save_comments(repo_id, comments, ("comments", keep), ids=ids)
+        saved += store.save_comments(run.repo_id, comments, ("comments", keep), ids=ids)
+        run.tick("comments", len(comments))
         if page.next_url is None:
             return saved
         next_url = page.next_url if newest == since else None
         since = newest
 
 
-def sync_details(store: Store, client: GitHubClient, repo: str, repo_id: int,
-                 progress: Progress | None) -> None:
-    """Events and linked pull requests of each changed open issue, from its timeline.
+# -- events ---------------------------------------------------------------------------------
 
-    A closed issue's claims no longer matter, so its timeline is not fetched:
-    that keeps a first sync of a long history affordable.
+
+def sync_events(run: Run) -> None:
+    """Assignment and label events of the issues that changed.
+
+    The repository-wide events list, newest first, down to the newest event read
+    last time (its first page is conditional). Its events since then are all the
+    changed issues' new ones, except an issue new to the store (it joined the roadmap)
+    whose older events matter too: a few such issues get their whole timeline, which
+    also names the pull requests that mention them; many (a first sync) make the
+    list go back through the window instead.
     """
-    states = store.load_issue_states(repo_id)  # one query, not one per issue
-    for issue_id, number, updated_at, *_ in store.load_stale_details(repo_id):
-        if states.get(issue_id) != "open":
-            store.mark_details(issue_id, updated_at)
-            continue
-        entries: list[dict[str, Any]] = []
-        for page in client.pages(f"/repos/{repo}/issues/{number}/timeline",
+    store = run.store
+    stale = store.load_stale_details(run.repo_id)
+    if not stale:
+        return
+    cursor = store.load_cursor(run.repo_id, "events")
+    new_open = [issue for issue in stale if issue.never_read and issue.state == "open"]
+    if cursor.position is not None and len(new_open) <= PER_ISSUE_LIMIT:
+        for issue in new_open:
+            read_timeline(run, issue)
+        read_repo_events(run, int(cursor.position), cursor.etag)
+    else:
+        read_repo_events(run, None, None)
+    store.mark_details([issue.id for issue in stale])
+
+
+def read_timeline(run: Run, issue: StaleIssue) -> None:
+    """One issue's events and the pull requests that mention it, complete."""
+    entries: list[dict[str, Any]] = []
+    for page in run.client.pages(f"/repos/{run.repo}/issues/{issue.number}/timeline",
                                  {"per_page": PER_PAGE}):
-            entries.extend(page)
-        events, pulls = parse_timeline(entries, repo, number)
-        store.save_details(issue_id, updated_at, events, pulls)
-        if progress:
-            progress("details", 1)
+        entries.extend(page)
+    events, pulls = parse_timeline(entries, run.repo, issue.number)
+    run.store.save_details(issue.id, issue.updated_at, events, pulls)
+    run.tick("events", 1)
+
+
+def read_repo_events(run: Run, floor: int | None, etag: str | None) -> None:
+    """Newest first down to event id `floor`, or, without one, to the window's start.
+
+    Offset pages of a newest-first list only shift towards later pages as events
+    arrive: an event may be read twice (they are upserted), none is skipped. The
+    cursor moves once the list has been read down to where it stops.
+    """
+    store, client = run.store, run.client
+    page = client.get_page(f"/repos/{run.repo}/issues/events", {"per_page": PER_PAGE}, etag)
+    if page.items is None:
+        return  # 304: no event in the repository since
+    ids = store.load_issue_ids(run.repo_id)
+    start = run.window_start() if floor is None else None
+    first_etag, newest = page.etag, floor or 0
+    while True:
+        kept: list[tuple[int, RemoteEvent]] = []
+        done = False
+        for entry in page.items or []:
+            event_id, created = int(entry.get("id") or 0), parse_time(entry.get("created_at"))
+            if (floor is not None and event_id <= floor) or (
+                    start is not None and created is not None and created < start):
+                done = True
+                break
+            newest = max(newest, event_id)
+            if (parsed := parse_repo_event(entry)) is not None:
+                kept.append(parsed)
+        store.save_events(run.repo_id, kept, None, ids)
+        run.tick("events", len(kept))
+        if done or page.next_url is None:
+            break
+        page = client.get_page(page.next_url)
+    store.save_cursor(None, run.repo_id, "events", CursorState(str(newest), None, first_etag))
+
+
+# -- linked pull requests -------------------------------------------------------------------
+
+
+def sync_pulls(run: Run) -> None:
+    """The pull requests that changed since the last sync, and the issues they refer to.
+
+    A pull request changing (opened, edited, merged, closed) moves none of its issues'
+    `updated_at`, so the list is asked every time: newest change first, down to the
+    last sync, its first page conditional (304 when no pull request changed). A first
+    sync reads every open pull request and those that changed in the window.
+    """
+    store, client = run.store, run.client
+    cursor = store.load_cursor(run.repo_id, "pulls")
+    url = f"/repos/{run.repo}/pulls"
+    newest: datetime | None = parse_time(cursor.position)
+    reads: list[tuple[str, str | None, datetime | None]]
+    if newest is None:
+        # every open one, then the window's changes (its first page's ETag serves next time)
+        reads = [("open", None, None), ("all", None, run.window_start())]
+    else:
+        reads = [("all", cursor.etag, newest)]
+    keys: dict[tuple[str, int], int] | None = None
+    kept_etag = cursor.etag
+    for state, etag, floor in reads:
+        params = {"state": state, "sort": "updated", "direction": "desc", "per_page": PER_PAGE}
+        page = client.get_page(url, params, etag)
+        if page.items is None:
+            continue  # 304: no pull request changed
+        read_at = client.server_time
+        kept_etag = page.etag if state == "all" else None
+        keys = store.load_issue_keys() if keys is None else keys
+        while True:
+            pulls: list[tuple[RemotePull, dict[tuple[str, int], str]]] = []
+            done = False
+            for data in page.items or []:
+                pull, refs = parse_pull(data, run.repo)
+                if floor is not None and pull.updated_at < floor:
+                    done = True
+                    break
+                pulls.append((pull, refs))
+            store.save_pulls(pulls, keys)
+            run.tick("pulls", len(pulls))
+            if done or page.next_url is None:
+                break
+            page = client.get_page(page.next_url)
+        # Next time, from when this list was read: a change after it has a later stamp.
+        moments = [m for m in (newest, read_at) if m is not None]
+        newest = max(moments) if moments else None
+    store.save_cursor(None, run.repo_id, "pulls",
+                      CursorState(_stamp(newest), None, kept_etag))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import text
 
 from roadmap.github import GitHubClient
 from roadmap.store import Store
-from roadmap.sync import RepoSummary, sync_repos
+from roadmap.sync import DEFAULT_WINDOW, RepoSummary, sync_repos
 
 from .github_server import GitHubServer
 
@@ -25,10 +26,11 @@ def make_client(server: GitHubServer, token: str | None = TOKEN, **options: Any)
 
 
 def sync(server: GitHubServer, store: Store, *, full: bool = False, label: str = "roadmap",
-         repos: tuple[str, ...] = (REPO,), **options: Any) -> list[RepoSummary]:
+         repos: tuple[str, ...] = (REPO,), window: timedelta = DEFAULT_WINDOW,
+         **options: Any) -> list[RepoSummary]:
     client = make_client(server, **options)
     try:
-        return sync_repos(store, client, list(repos), label, full)
+        return sync_repos(store, client, list(repos), label, full, window=window)
     finally:
         client.close()
 

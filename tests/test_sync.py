@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -168,6 +169,76 @@ def test_cross_reference_is_picked_up_when_the_issue_changes(github_server, stor
     github_server.comment(REPO, a, "bob", "on it")
     sync(github_server, store)
     assert [row[0] for row in snapshot(store)["pulls"]].count(a) == 1
+
+
+def pulls_of(store: Store) -> list[tuple[Any, ...]]:
+    return snapshot(store)["pulls"]
+
+
+def test_a_pull_request_changing_is_seen_though_its_issue_does_not(github_server, stores):
+    """Opening, editing and merging a pull request move none of its issues' `updated_at`;
+    the pull request list shows them, one conditional call a sync."""
+    (a, b, c) = seed(github_server)
+    store = stores()
+    sync(github_server, store)
+    pr = github_server.create_issue(REPO, "Runtime work", body=f"Fixes #{a}, see #{b}.",
+                                    user="carol", pull_request=True)
+    sync(github_server, store)
+    assert {(row[0], row[2], row[3]) for row in pulls_of(store)} == {
+        (a, "closing", "open"), (b, "cross-referenced", "open")}
+    github_server.edit(REPO, pr, body=f"Fixes #{a}. Also resolves acme/widgets#{c}.")
+    github_server.merge(REPO, pr)
+    github_server.log.clear()
+    sync(github_server, store)
+    assert [(r.path, r.status) for r in github_server.log.records()] == [
+        ("/search/issues", 304), (f"/repos/{REPO}/pulls", 200)]
+    assert {(row[0], row[2], row[3]) for row in pulls_of(store)} == {
+        (a, "closing", "closed"), (c, "closing", "closed")}
+    assert pulls_of(store) == full_sync_of(github_server, stores)["pulls"]
+
+
+def test_an_issue_joining_the_roadmap_brings_its_older_events_and_pull_requests(
+        github_server, stores):
+    """Its events and the pull requests mentioning it are older than the last sync: the
+    issue's own timeline has them."""
+    seed(github_server)
+    store = stores()
+    late = github_server.create_issue(REPO, "Later on the roadmap", assignees=["carol"])
+    pr = github_server.create_issue(REPO, "Start on it", body=f"Refs #{late}", user="carol",
+                                    pull_request=True)
+    github_server.clock.advance(60)
+    sync(github_server, store)
+    github_server.clock.advance(60)
+    github_server.add_label(REPO, late, "roadmap")
+    github_server.log.clear()
+    sync(github_server, store)
+    assert f"/repos/{REPO}/issues/{late}/timeline" in {r.path for r in github_server.log}
+    data = snapshot(store)
+    assert (late, "assigned", "carol") in {(e[0], e[2], e[4]) for e in data["events"]}
+    assert [(row[0], row[1].rsplit("/", 1)[1]) for row in data["pulls"]] == [(late, str(pr))]
+    assert data == full_sync_of(github_server, stores)
+
+
+def test_a_first_sync_reads_events_and_closed_pull_requests_of_the_window_only(
+        github_server, stores):
+    """Older ones change no claim: an assignment older than the claim expiry is stale
+    whenever it was made. Open pull requests are read whatever their age."""
+    (a, b, _) = seed(github_server)
+    old_pr = github_server.create_issue(REPO, "Old work", body=f"Fixes #{a}",
+                                        pull_request=True)
+    closed_pr = github_server.create_issue(REPO, "Old, closed", body=f"Refs #{b}",
+                                           pull_request=True)
+    github_server.close(REPO, closed_pr)
+    github_server.clock.advance(40 * 86400)
+    github_server.assign(REPO, b, "carol")
+    store = stores()
+    sync(github_server, store)
+    data = snapshot(store)
+    assert {(e[0], e[2], e[4]) for e in data["events"]} == {(b, "assigned", "carol")}
+    assert [(row[0], row[1].rsplit("/", 1)[1]) for row in data["pulls"]] == [(a, str(old_pr))]
+    github_server.log.clear()
+    sync(github_server, store, window=timedelta(days=60))  # a wider window: no re-read
+    assert all(r.status == 304 for r in github_server.log.records())
 
 
 def test_two_syncs_at_once_refuse_clearly(github_server, stores):

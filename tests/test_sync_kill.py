@@ -3,8 +3,8 @@ do not corrupt the store.
 
 `roadmap sync` runs as a real process against the test server; the test kills it at
 points chosen by what the server has answered (while the store is being made, in the
-issue list, in the comments, among the timelines), a seeded few milliseconds later so
-the kill lands in parsing or in a commit as well as in a wait.
+issue list, in the comments, in the events, in the pull requests), a seeded few
+milliseconds later so the kill lands in parsing or in a commit as well as in a wait.
 """
 
 from __future__ import annotations
@@ -38,13 +38,15 @@ Trigger = Callable[[], bool]
 @pytest.fixture(scope="module")
 def server() -> Iterator[GitHubServer]:
     """600 roadmap issues (every 7th a PR) and 900 comments; three in four issues closed
-    in one second (pages that share a timestamp), so 150 open ones have timelines."""
+    in one second (pages that share a timestamp), so 11 pages of events. The pull request
+    list, read last, answers slowly, or a sync could end before its kill."""
     with GitHubServer() as running:
         seed_acme(running)
         numbers = running.bulk_create(REPO, issues=ISSUES, comments=COMMENTS, pr_every=7)
         for number in numbers[1::4] + numbers[2::4] + numbers[3::4]:
             running.close(REPO, number)
         running.set_rate_limit(TOKEN, limit=100_000, remaining=100_000, resource="search")
+        running.faults.add("slow", path="/pulls", delay=0.3)
         running.warm()
         yield running
 
@@ -158,8 +160,8 @@ def test_sync_killed_at_random_points_then_run_again_ends_as_one_run(server, ref
         lambda: tables_made(db),  # while the store is being made
         lambda: after(server, "/issues", chance.randint(2, 5)),  # in the issue list
         lambda: after(server, "/issues/comments", chance.randint(1, 6)),  # in the comments
-        lambda: after(server, "/timeline", chance.randint(1, 60)),  # among the timelines
-        lambda: after(server, "/timeline", chance.randint(1, 60)),
+        lambda: after(server, "/issues/events", chance.randint(1, 10)),  # in the events
+        lambda: after(server, "/pulls", 1),  # in the pull requests (answered slowly)
     ]
     kills = 0
     for make_trigger in rounds:

@@ -10,10 +10,10 @@ import contextlib
 import fcntl
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, delete, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -55,6 +55,18 @@ class CursorState:
     position: str | None
     url: str | None
     etag: str | None
+
+
+class StaleIssue(NamedTuple):
+    """A roadmap issue whose comments, events and linked pull requests lag behind it."""
+
+    id: int
+    number: int
+    updated_at: datetime
+    comments: int  # as GitHub counts them
+    stored_comments: int
+    state: str
+    never_read: bool  # no details were ever read for it
 
 
 class Store:
@@ -215,21 +227,9 @@ class Store:
         with self.session() as session:
             return session.scalar(query)
 
-    def load_issue_states(self, repo_id: int) -> dict[int, str]:
-        """Issue id to state (open or closed) of every issue of a repository."""
-        with self.session() as session:
-            return {issue_id: state for issue_id, state in session.execute(
-                select(Issue.id, Issue.state).where(Issue.repo_id == repo_id))}
-
     def load_issue_state(self, issue_id: int) -> str | None:
         with self.session() as session:
             return session.scalar(select(Issue.state).where(Issue.id == issue_id))
-
-    def mark_details(self, issue_id: int, updated_at: datetime) -> None:
-        """Record that an issue's stored details stand for `updated_at` (kept as they are)."""
-        with self.session() as session:
-            session.execute(update(Issue).where(Issue.id == issue_id)
-                            .values(details_at=updated_at))
 
     def load_roadmap_numbers(self, repo_id: int) -> set[int]:
         with self.session() as session:
@@ -242,18 +242,33 @@ class Store:
             return dict(session.execute(select(Issue.number, Issue.id).where(
                 Issue.repo_id == repo_id)).all())
 
-    def load_stale_details(self, repo_id: int) -> list[tuple[int, int, datetime, int, int]]:
-        """Roadmap issues whose comments, events and pulls are older than the issue:
-        (id, number, updated_at, comment count GitHub gives, comments stored)."""
+    def load_stale_details(self, repo_id: int) -> list[StaleIssue]:
+        """Roadmap issues whose comments, events and pulls are older than the issue,
+        oldest change first."""
         stored = (select(func.count(Comment.id)).where(Comment.issue_id == Issue.id)
                   .correlate(Issue).scalar_subquery())
         with self.session() as session:
-            return [tuple(row) for row in session.execute(
-                select(Issue.id, Issue.number, Issue.updated_at, Issue.comments, stored)
+            return [StaleIssue(*row) for row in session.execute(
+                select(Issue.id, Issue.number, Issue.updated_at, Issue.comments, stored,
+                       Issue.state, Issue.details_at.is_(None))
                 .where(Issue.repo_id == repo_id, Issue.on_roadmap.is_(True),
                        (Issue.details_at.is_(None)) | (Issue.details_at < Issue.updated_at))
                 .order_by(Issue.updated_at)
             ).all()]
+
+    def mark_details(self, issue_ids: Sequence[int]) -> None:
+        """The stored details of these issues now stand for their `updated_at`."""
+        with self.session() as session:
+            for chunk in _chunks(list(issue_ids), 500):
+                session.execute(update(Issue).where(Issue.id.in_(chunk))
+                                .values(details_at=Issue.updated_at))
+
+    def load_issue_keys(self) -> dict[tuple[str, int], int]:
+        """(lower-case repository, number) to id, of every issue the store knows."""
+        with self.session() as session:
+            return {(repo.lower(), number): issue_id for issue_id, number, repo in
+                    session.execute(select(Issue.id, Issue.number, Repository.full_name)
+                                    .join(Repository))}
 
     def save_comments(self, repo_id: int, comments: list[RemoteComment],
                       cursor: tuple[str, CursorState] | None,
@@ -286,6 +301,29 @@ class Store:
             self._upsert(session, PullLink, list(pull_rows.values()), ["issue_id", "pr_url"])
             session.execute(update(Issue).where(Issue.id == issue_id)
                             .values(details_at=updated_at))
+
+    def save_events(self, repo_id: int, events: list[tuple[int, RemoteEvent]],
+                    cursor: tuple[str, CursorState] | None, ids: dict[int, int]) -> int:
+        """Upsert events of the repository's known issues (by number: `ids`, from
+        `load_issue_ids`); others are skipped. Returns how many were kept."""
+        rows = [_event_row(ids[number], event) for number, event in events if number in ids]
+        with self.session() as session:
+            self._upsert(session, Event, rows, ["id"])
+            if cursor is not None:
+                self.save_cursor(session, repo_id, cursor[0], cursor[1])
+        return len(rows)
+
+    def save_pulls(self, pulls: list[tuple[RemotePull, dict[tuple[str, int], str]]],
+                   keys: dict[tuple[str, int], int]) -> int:
+        """Each pull request's links, as its text has them now: its earlier links go, and
+        one is made to each known issue it refers to (`keys`, from `load_issue_keys`)."""
+        rows = {(keys[ref], pull.url): _pull_row(keys[ref], replace(pull, kind=kind))
+                for pull, refs in pulls for ref, kind in refs.items() if ref in keys}
+        with self.session() as session:
+            for chunk in _chunks([pull.url for pull, _ in pulls], 500):
+                session.execute(delete(PullLink).where(PullLink.pr_url.in_(chunk)))
+            self._upsert(session, PullLink, list(rows.values()), ["issue_id", "pr_url"])
+        return len(rows)
 
     def load_issues(self, state: str = "all") -> list[StoredIssue]:
         """The roadmap issues in the store, newest change first."""
@@ -342,29 +380,38 @@ class Store:
 
     def load_records(self) -> list[IssueRecord]:
         """Every roadmap issue with its comments, events and linked pull requests."""
+        # Rows of plain columns, not ORM objects: building 30,000 entities was half of a
+        # large report's time (issue 5).
+        on_roadmap = select(Issue.id).where(Issue.on_roadmap.is_(True))
         with self.session() as session:
-            rows = session.execute(
-                select(Issue, Repository.full_name).join(Repository)
-                .where(Issue.on_roadmap.is_(True)).order_by(Repository.full_name, Issue.number)
-            ).all()
-            records = {issue.id: _record(issue, repo) for issue, repo in rows}
-            for comment in session.scalars(select(Comment).order_by(Comment.created_at,
-                                                                    Comment.id)):
-                if comment.issue_id in records:
-                    record = records[comment.issue_id]
-                    record.comments.append(RemoteComment(
-                        comment.id, record.number, comment.author, comment.author_is_bot,
-                        comment.body, comment.html_url, comment.created_at,
-                        comment.updated_at))
-            for event in session.scalars(select(Event).order_by(Event.created_at, Event.id)):
-                if event.issue_id in records:
-                    records[event.issue_id].events.append(RemoteEvent(
-                        event.id, event.event, event.actor, event.subject, event.created_at))
-            for pull in session.scalars(select(PullLink)):
-                if pull.issue_id in records:
-                    records[pull.issue_id].pulls.append(RemotePull(
-                        pull.pr_url, pull.repo, pull.number, pull.title, pull.state,
-                        pull.merged, pull.author, pull.kind, pull.updated_at))
+            read = session.connection().execute
+            records = {issue_id: IssueRecord(*fields) for issue_id, *fields in read(
+                select(Issue.id, Repository.full_name, Issue.number, Issue.title, Issue.body,
+                       Issue.state, Issue.state_reason, Issue.is_pull_request, Issue.author,
+                       Issue.labels, Issue.assignees, Issue.created_at, Issue.updated_at,
+                       Issue.closed_at, Issue.html_url)
+                .join(Repository).where(Issue.on_roadmap.is_(True))
+                .order_by(Repository.full_name, Issue.number)).all()}
+            for issue_id, comment_id, *fields in read(
+                    select(Comment.issue_id, Comment.id, Comment.author, Comment.author_is_bot,
+                           Comment.body, Comment.html_url, Comment.created_at,
+                           Comment.updated_at)
+                    .where(Comment.issue_id.in_(on_roadmap))
+                    .order_by(Comment.created_at, Comment.id)).all():
+                record = records[issue_id]
+                record.comments.append(RemoteComment(comment_id, record.number, *fields))
+            for issue_id, *fields in read(
+                    select(Event.issue_id, Event.id, Event.event, Event.actor, Event.subject,
+                           Event.created_at)
+                    .where(Event.issue_id.in_(on_roadmap))
+                    .order_by(Event.created_at, Event.id)).all():
+                records[issue_id].events.append(RemoteEvent(*fields))
+            for issue_id, *fields in read(
+                    select(PullLink.issue_id, PullLink.pr_url, PullLink.repo, PullLink.number,
+                           PullLink.title, PullLink.state, PullLink.merged, PullLink.author,
+                           PullLink.kind, PullLink.updated_at)).all():
+                if issue_id in records:  # in table order, as before
+                    records[issue_id].pulls.append(RemotePull(*fields))
             return list(records.values())
 
     def load_items(self) -> list[RoadmapItemRow]:
@@ -526,6 +573,11 @@ def _comment_row(issue_id: int, comment: RemoteComment) -> dict[str, Any]:
             "author_is_bot": comment.author_is_bot, "body": comment.body,
             "html_url": comment.html_url, "created_at": comment.created_at,
             "updated_at": comment.updated_at}
+
+
+def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _event_row(issue_id: int, event: RemoteEvent) -> dict[str, Any]:

@@ -100,33 +100,38 @@ class Activity(Issues):
         self, repo: RepoRef, number: int, pr: int, *, pr_repo: RepoRef | None = None,
         actor: str | None = None, bump: bool = False,
     ) -> None:
-        """A `cross-referenced` timeline event on the issue whose `source.issue` is `pr`
-        (an issue or pull request, in `pr_repo` or the same repo), as when a PR mentions it.
+        """`pr` (an issue or pull request, in `pr_repo` or the same repo) mentions the issue:
+        "Refs #N" is added to its body, which makes the issue's `cross-referenced` event.
 
-        It is timeline-only (not in `/events`) and, unless `bump`, leaves `updated_at` alone.
+        The event is timeline-only (not in `/events`) and, unless `bump`, leaves the
+        issue's `updated_at` alone; the edited source's moves.
         """
-        with self.lock:
-            issue, source = self.issue(repo, number), self.issue(pr_repo or repo, pr)
-            who = source.user if actor is None else self.user(actor)
-            self._event(issue, who, "cross-referenced", timeline_only=True, source=source)
-            if bump:
-                self._touch(issue)
+        self._refer(repo, number, pr, "Refs", pr_repo=pr_repo, actor=actor, bump=bump)
 
     def connect(
         self, repo: RepoRef, number: int, pr: int, *, pr_repo: RepoRef | None = None,
         actor: str | None = None, bump: bool = False,
     ) -> None:
-        """Link a pull request that will close the issue: a `connected` event.
-
-        Like GitHub's REST answer, the event does not name the pull request; the
-        `cross-referenced` event a "Closes #N" body also makes does, so one is added too.
-        As with `cross_reference`, `updated_at` moves only with `bump`.
+        """Link a pull request that will close the issue: "Closes #N" in its body (and so a
+        `cross-referenced` event) and a `connected` event, which, as in GitHub's REST
+        answer, does not name the pull request. As with `cross_reference`, the issue's
+        `updated_at` moves only with `bump`.
         """
+        self._refer(repo, number, pr, "Closes", pr_repo=pr_repo, actor=actor, bump=bump)
         with self.lock:
             issue, source = self.issue(repo, number), self.issue(pr_repo or repo, pr)
-            who = source.user if actor is None else self.user(actor)
-            self._event(issue, who, "cross-referenced", timeline_only=True, source=source)
-            self._event(issue, who, "connected")
+            self._event(issue, source.user if actor is None else self.user(actor), "connected")
+
+    def _refer(
+        self, repo: RepoRef, number: int, pr: int, verb: str, *, pr_repo: RepoRef | None,
+        actor: str | None, bump: bool,
+    ) -> None:
+        with self.lock:
+            issue, source = self.issue(repo, number), self.issue(pr_repo or repo, pr)
+            ref = f"#{number}" if issue.repo is source.repo else f"{issue.repo.full_name}#{number}"
+            source.body = f"{source.body}\n\n{verb} {ref}".strip()
+            self._mention(source, actor)
+            self._touch(source)
             if bump:
                 self._touch(issue)
 

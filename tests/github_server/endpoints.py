@@ -62,6 +62,12 @@ def list_issues(call: Call, repo: Repo, link: str) -> Reply:
     return paginate(call.pager(link), found, lambda issue: render.issue_bytes(urls, issue))
 
 
+def list_pulls(call: Call, repo: Repo, link: str) -> Reply:
+    urls = call.urls
+    found = query.pulls(repo, call.params)
+    return paginate(call.pager(link), found, lambda pr: render.dumps(render.pull(urls, pr)))
+
+
 def get_issue(call: Call, repo: Repo, link: str, number: str) -> Reply:
     return reply(200, render.issue(call.urls, call.issue(repo, number), detail=True))
 
@@ -177,6 +183,7 @@ IN_REPO = _table([
     ("GET", r"/issues/events", list_repo_events),
     ("GET", r"/issues/events/(\d+)", get_event),
     ("GET", r"/issues/(\d+)", get_issue),
+    ("GET", r"/pulls", list_pulls),
     ("GET", r"/issues/(\d+)/comments", list_comments),
     ("POST", r"/issues/(\d+)/comments", post_comment),
     ("GET", r"/issues/(\d+)/events", list_events),

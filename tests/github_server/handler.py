@@ -7,6 +7,7 @@ ETag / 304 → charge the budget (not for 304 or `/rate_limit`) → headers → 
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import hashlib
 import itertools
 import socket
@@ -169,6 +170,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: `server.log` records every request."""
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The `Date` header tells the server's clock, as GitHub's tells its own."""
+        return email.utils.formatdate(self.server.app.clock.now(), usegmt=True)
 
     def do_GET(self) -> None:
         self._serve("GET")

@@ -40,6 +40,7 @@ class Issues(State):
             if milestone is not None:
                 issue.milestone = self._milestone(target, milestone)
                 self._event(issue, author, "milestoned", milestone=issue.milestone)
+            self._mention(issue)
             self._touch(issue)
             return issue.number
 
@@ -56,6 +57,7 @@ class Issues(State):
                 issue.title = title
             if body is not None:
                 issue.body = body
+            self._mention(issue)
             self._touch(issue)
 
     def add_label(self, repo: RepoRef, number: int, *names: str, actor: str | None = None) -> None:

@@ -70,6 +70,23 @@ def _issues(
     return chosen[::-1] if direction == "desc" else chosen
 
 
+def pulls(repo: Repo, params: Mapping[str, str]) -> list[Issue]:
+    """`GET /repos/{o}/{r}/pulls`: state (default open), sort created|updated, direction
+    (default desc for created, else asc, as GitHub documents)."""
+    state = choice(params, "state", ("open", "closed", "all"))
+    sort = choice(params, "sort", ("created", "updated", "popularity", "long-running"))
+    direction = choice(params, "direction", ("desc", "asc") if sort == "created"
+                       else ("asc", "desc"))
+    key = ("pulls", state, sort, direction)
+    if key not in repo.views:
+        chosen = [i for i in repo.issues.values()
+                  if i.is_pr and (state == "all" or i.state == state)]
+        if sort == "updated":
+            chosen.sort(key=lambda issue: (issue.updated_at, issue.id))
+        repo.views[key] = chosen[::-1] if direction == "desc" else chosen
+    return repo.views[key]
+
+
 def comments(repo: Repo, params: Mapping[str, str]) -> list[Comment]:
     """`GET /repos/{o}/{r}/issues/comments`: sort created|updated, direction, since."""
     key = (

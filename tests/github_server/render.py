@@ -128,6 +128,31 @@ def pull_request(urls: Urls, item: Issue) -> Json:
     }
 
 
+def pull(urls: Urls, item: Issue) -> Json:
+    """A pull request as `GET /repos/{o}/{r}/pulls` lists it (the fields the tool reads,
+    and enough of the rest to look like GitHub's)."""
+    repo, number = item.repo, item.number
+    api = f"{repo_url(urls, repo)}/pulls/{number}"
+    html = f"{urls.html}/{repo.full_name}/pull/{number}"
+    return {
+        "url": api, "id": item.id, "node_id": node_id("PullRequest", item.id),
+        "html_url": html, "diff_url": f"{html}.diff", "patch_url": f"{html}.patch",
+        "issue_url": f"{repo_url(urls, repo)}/issues/{number}", "number": number,
+        "state": item.state, "locked": item.locked, "title": item.title,
+        "user": user(urls, item.user), "body": item.body or None,
+        "created_at": iso(item.created_at), "updated_at": iso(item.updated_at),
+        "closed_at": iso(item.closed_at), "merged_at": iso(item.merged_at),
+        "assignees": [user(urls, who) for who in item.assignees],
+        "labels": [label(urls, repo, tag) for tag in item.labels],
+        "milestone": milestone(urls, repo, item.milestone) if item.milestone else None,
+        "draft": False, "head": {"label": f"{item.user.login}:patch-{number}",
+                                 "ref": f"patch-{number}"},
+        "base": {"label": f"{repo.owner.login}:main", "ref": "main",
+                 "repo": {"id": repo.id, "full_name": repo.full_name}},
+        "author_association": association(repo, item.user), "auto_merge": None,
+    }
+
+
 def issue_bytes(urls: Urls, item: Issue) -> bytes:
     if item.cache is None:
         item.cache = dumps(issue(urls, item))

@@ -7,6 +7,7 @@ it makes stale.
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections.abc import Iterable
 
@@ -152,6 +153,20 @@ class State:
             issue.repo.events.append(event)
         return event
 
+    def _mention(self, source: Issue, actor: str | None = None) -> None:
+        """Each issue `source`'s title or body references ("#12", "acme/other#3", a URL)
+        gets one `cross-referenced` timeline event from it, as on GitHub."""
+        for ref in _REFERENCE.finditer(f"{source.title}\n{source.body}"):
+            name = ref.group("repo") or ref.group("url_repo") or source.repo.full_name
+            number = int(ref.group("number") or ref.group("url_number"))
+            target_repo = self.repos.get(name.lower())
+            target = target_repo.issues.get(number) if target_repo else None
+            if target is None or target is source or any(
+                    getattr(e, "payload", {}).get("source") is source for e in target.timeline):
+                continue
+            who = source.user if actor is None else self.user(actor)
+            self._event(target, who, "cross-referenced", timeline_only=True, source=source)
+
     def _touch(self, issue: Issue) -> None:
         """`updated_at` moves to now and every cached rendering of the issue is dropped."""
         issue.updated_at = self.clock.now()
@@ -170,3 +185,9 @@ class State:
             repo.comments.pop(comment.id, None)
         repo.events = [event for event in repo.events if event.issue is not issue]
         repo.forget_views()
+
+
+_REFERENCE = re.compile(
+    r"(?<![\w/#&])(?:(?P<repo>[\w.-]+/[\w.-]+)?#(?P<number>\d+)"
+    r"|https?://[^\s/]+/(?P<url_repo>[\w.-]+/[\w.-]+)/(?:issues|pull)/(?P<url_number>\d+))"
+)
