@@ -4,7 +4,8 @@ A report, not a test: it prints tables and exits 0 unless `--check` is given and
 target is missed.
 
     .venv/bin/python benchmarks/sync_bench.py [--issues 10000] [--comments 20000]
-        [--changed 50] [--scale 1000,5000,10000] [--no-g2s] [--profile DIR] [--check]
+        [--changed 50] [--history-days 730] [--scale 1000,5000,10000] [--no-g2s]
+        [--profile DIR] [--check]
 
 Every process does one job, so its CPU seconds and peak memory are its own: the test
 server runs in a `multiprocessing` child (spawned: it shares nothing with this one), and
@@ -49,8 +50,13 @@ PER_PAGE = 100
 # -- the server, in its own process ---------------------------------------------------------
 
 
-def serve(conn: Connection, issues: int, comments: int) -> None:
-    """Build and warm the server, send its URL, then answer commands until `stop`."""
+def serve(conn: Connection, issues: int, comments: int, history_days: int) -> None:
+    """Build and warm the server, send its URL, then answer commands until `stop`.
+
+    The issues were opened evenly over `history_days` (0: all now), one in ten assigned
+    as it was opened; then the comments came, one a second. One pull request per 20
+    issues, spread over the same history, says "Fixes #N"; one in ten is still open.
+    """
     from tests.github_server import GitHubServer
 
     # No budget runs out: a sync that waited for a reset would time the wait, not the work.
@@ -58,7 +64,11 @@ def serve(conn: Connection, issues: int, comments: int) -> None:
         server.add_user("alice", token=TOKEN)
         server.add_user("bob", token="tok-bob")
         server.add_repo(REPO, collaborators={"alice"})
-        server.bulk_create(REPO, issues, comments, label=LABEL)
+        start = server.clock.now()
+        spacing = history_days * 86_400 // max(1, issues)
+        numbers = server.bulk_create(REPO, issues, comments, label=LABEL, assign_every=10,
+                                     spacing=max(1, spacing))
+        server.bulk_pulls(REPO, issues // 20, numbers[::7], since=start)
         server.warm()
         conn.send(server.url)
         while True:
@@ -110,6 +120,8 @@ _KINDS = [
     (_REPO_PATH + r"/issues/\d+", "one issue"),
     (_REPO_PATH + r"/issues/\d+/comments", "issue comments"),
     (_REPO_PATH + r"/issues/\d+/timeline", "timeline"),
+    (_REPO_PATH + r"/issues/events", "repo events"),
+    (_REPO_PATH + r"/pulls", "pulls"),
 ]
 
 
@@ -120,10 +132,11 @@ def _kind(path: str) -> str:
 class Server:
     """The handle on a server process: start it, send it commands, stop it."""
 
-    def __init__(self, issues: int, comments: int) -> None:
+    def __init__(self, issues: int, comments: int, history_days: int) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=serve, args=(child, issues, comments),
+        self._process = context.Process(target=serve,
+                                        args=(child, issues, comments, history_days),
                                         name="github-test-server", daemon=True)
         self._process.start()
         self.url: str = self._conn.recv()
@@ -194,7 +207,8 @@ def _maybe_profiled(run: Callable[[], Any], profile: str | None) -> Any:
 
 #: Runs github-to-sqlite's own CLI in a fresh interpreter. It hard-codes
 #: https://api.github.com and calls `requests.get` (a new Session per call), so every
-#: Session request to that prefix is sent to the loopback server instead.
+#: Session request to that prefix is sent to the loopback server instead, and the pull
+#: requests' URLs it splits on that prefix are given it back.
 G2S_WRAPPER = """
 import json, resource, sys, time
 import requests
@@ -205,6 +219,17 @@ def request(self, method, url, *args, **kwargs):
         url = base + url[len("https://api.github.com"):]
     return send(self, method, url, *args, **kwargs)
 requests.Session.request = request
+from github_to_sqlite import utils
+save_issues = utils.save_issues
+def save_github_urls(db, issues, repo):  # it splits pull request URLs on GitHub's prefix
+    def fixed():
+        for issue in issues:
+            pull = issue.get("pull_request") or {}
+            if str(pull.get("url", "")).startswith(base):
+                pull["url"] = "https://api.github.com" + pull["url"][len(base):]
+            yield issue
+    return save_issues(db, fixed(), repo)
+utils.save_issues = save_github_urls
 from github_to_sqlite.cli import cli
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 cpu, wall = time.process_time(), time.perf_counter()
@@ -278,7 +303,7 @@ def github_to_sqlite(server: Server, command: str, work: Path) -> Run:
 
 def our_three_syncs(args: argparse.Namespace, work: Path) -> tuple[list[Run], list[Run]]:
     """Full, unchanged and after `--changed` changes; then github-to-sqlite, same server."""
-    with Server(args.issues, args.comments) as server:
+    with Server(args.issues, args.comments, args.history_days) as server:
         full = ours(server, "full sync", work, True, args.profile)
         full.minimum = _pages(args.issues) + _pages(args.comments)
         same = ours(server, "no change", work, False, args.profile)
@@ -303,7 +328,7 @@ def scaling(args: argparse.Namespace, work: Path, full: Run) -> list[tuple[int, 
             continue
         folder = work / f"scale-{size}"
         folder.mkdir()
-        with Server(size, 2 * size) as server:
+        with Server(size, 2 * size, args.history_days) as server:
             runs.append((size, ours(server, f"full sync {size}", folder, True, None)))
     return runs
 
@@ -345,7 +370,8 @@ def print_report(args: argparse.Namespace, syncs: list[Run], theirs: list[Run],
                  scale: list[tuple[int, Run]]) -> bool:
     """Print the tables; True when every target is met."""
     ok = True
-    print(f"\n{args.issues:,} issues labelled `{LABEL}`, {args.comments:,} comments, "
+    print(f"\n{args.issues:,} issues labelled `{LABEL}` opened over {args.history_days} days, "
+          f"{args.comments:,} comments, {args.issues // 20:,} pull requests, "
           f"{args.changed} changed; server in its own process\n")
     print("| sync | requests | 304s | minimum | ratio | target <=1.2x | CPU s | wall s "
           "| peak RSS MB (baseline) |")
@@ -387,7 +413,7 @@ def _print_g2s(full: Run, theirs: list[Run]) -> bool:
           f" {'PASS' if passed else 'MISS'}")
     print(f"  (against `issues` + `issue-comments`, {both_cpu:.2f} s: "
           f"{full.cpu / both_cpu:.2f}x. github-to-sqlite's `issues` lists every issue, "
-          "labelled or not, and no comments or timelines; here every issue is labelled.)")
+          "labelled or not, and no comments or events; here every issue is labelled.)")
     return passed
 
 
@@ -411,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--issues", type=int, default=10_000)
     parser.add_argument("--comments", type=int, default=20_000)
     parser.add_argument("--changed", type=int, default=50)
+    parser.add_argument("--history-days", type=int, default=730,
+                        help="the issues were opened over this many days (0: all at once, "
+                        "so every event falls in a first sync's 30-day window)")
     parser.add_argument("--scale", type=lambda text: [int(n) for n in text.split(",") if n],
                         default=[1_000, 5_000, 10_000],
                         help="issue counts for the memory-growth runs ('' to skip)")

@@ -171,8 +171,8 @@ def sync_issue_list(run: Run) -> None:
 
     Offset pages shift while they are read; asking again from the newest
     `updated_at` seen cannot skip an issue. When a whole page shares one
-    timestamp, the `next` link moves past it. The last, short page's query and
-    ETag are kept so an unchanged repository answers 304 next time.
+    timestamp, the `next` link moves past it. The last page's query (and a short
+    one's ETag) is kept: asked again, an unchanged repository answers 304.
     """
     store, client, summary = run.store, run.client, run.summary
     cursor = store.load_cursor(run.repo_id, "issues")
@@ -187,11 +187,13 @@ def sync_issue_list(run: Run) -> None:
             return  # 304: nothing changed since the last sync
         issues = [parse_issue(data) for data in page.items]
         newest = _stamp(max((i.updated_at for i in issues), default=None)) or since
-        # The last page's query (and ETag) is kept, so an unchanged repository answers 304
-        # next time, whether that page was short or, by chance, exactly full.
+        # The last page's query is kept, with its ETag when the page is short: the first
+        # page of a full one stays the same when issues change after it (a 304 would hide
+        # them). The watch search answers for an unchanged repository anyway.
         last = page.next_url is None
+        short = last and not next_url and len(issues) < PER_PAGE
         keep = CursorState(since if last else newest, _query(params),
-                           page.etag if last and not next_url else None)
+                           page.etag if short else None)
         new, updated, dropped = store.save_issue_page(run.repo_id, issues, run.label,
                                                       ("issues", keep))
         summary.issues_seen += len(issues)

@@ -241,6 +241,20 @@ def test_a_first_sync_reads_events_and_closed_pull_requests_of_the_window_only(
     assert all(r.status == 304 for r in github_server.log.records())
 
 
+def test_a_change_after_a_full_last_page_is_seen(github_server, stores):
+    """The last page of the list was full (199 issues: the second query, from the first
+    page's newest, gets 100): asked again, its first page is the same while the change is
+    on the next, so its ETag must not be sent (a 304 would hide it)."""
+    numbers = github_server.bulk_create(REPO, issues=199, comments=0)
+    store = stores()
+    sync(github_server, store)
+    github_server.clock.advance(60)
+    github_server.edit(REPO, numbers[3], title="Changed after the sync")
+    sync(github_server, store)
+    titles = {row[1]: row[2] for row in snapshot(store)["issues"]}
+    assert titles[numbers[3]] == "Changed after the sync"
+
+
 def test_two_syncs_at_once_refuse_clearly(github_server, stores):
     seed(github_server)
     store = stores()

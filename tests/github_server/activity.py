@@ -145,22 +145,27 @@ class Activity(Issues):
         users: tuple[str, ...] = ("alice", "bob", "carol"),
         pr_every: int | None = None,
         closed_every: int | None = None,
+        assign_every: int | None = None,
+        spacing: int = 1,
     ) -> list[int]:
-        """Many issues fast, for benchmarks: one second apart, then `comments` spread round
-        robin over them (one second apart too), each bumping its issue's `updated_at`.
+        """Many issues fast, for benchmarks: `spacing` seconds apart (a long history when
+        large), then `comments` spread round robin over them, one second apart, each
+        bumping its issue's `updated_at`.
 
-        Every `pr_every`-th is a pull request, every `closed_every`-th is closed. Returns the
-        new numbers; the clock ends one second after the last write.
+        Every `pr_every`-th is a pull request, every `closed_every`-th is closed, every
+        `assign_every`-th is assigned as it is made. Returns the new numbers; the clock ends
+        one second after the last write.
         """
         with self.lock:
             target, start = self.repo(repo), self.clock.now()
             authors = [self.user(login) for login in users]
-            made = [self._bulk_issue(target, i, start, authors, pr_every, closed_every)
+            tag = None if label is None else self.create_label(target, label)
+            made = [self._bulk_issue(target, i, start + i * spacing, authors, tag, pr_every,
+                                     closed_every, assign_every)
                     for i in range(issues)]
-            if label is not None:
-                self._bulk_label(made, self.create_label(target, label))
+            first = start + issues * spacing
             for n in range(comments if made else 0):
-                issue, when = made[n % len(made)], start + issues + n
+                issue, when = made[n % len(made)], first + n
                 comment = Comment(self.next_id("comment"), issue, authors[n % len(authors)],
                                   f"Comment {n} on #{issue.number}.", when, when)
                 issue.comments.append(comment)
@@ -168,14 +173,48 @@ class Activity(Issues):
                 target.comments[comment.id] = comment
                 issue.updated_at = when
             target.forget_views()
-            self.clock.set(start + issues + comments)
+            self.clock.set(first + comments)
             return [item.number for item in made]
 
+    def bulk_pulls(
+        self, repo: RepoRef, count: int, fixes: list[int], *, since: int,
+        users: tuple[str, ...] = ("alice", "bob", "carol"), open_every: int = 10,
+    ) -> list[int]:
+        """`count` pull requests made evenly from `since` to now, the k-th saying "Fixes #N"
+        of `fixes[k % len(fixes)]`; every `open_every`-th stays open, the others were
+        merged a day after they were opened (or now, if that is later)."""
+        with self.lock:
+            target, now = self.repo(repo), self.clock.now()
+            authors = [self.user(login) for login in users]
+            step = max(1, (now - since) // max(1, count))
+            made = []
+            for k in range(count):
+                when = since + k * step
+                fixed = target.issues[fixes[k % len(fixes)]]
+                pull = Issue(
+                    id=self.next_id("issue"), repo=target, number=target.next_number,
+                    title=f"Work on #{fixed.number}", body=f"Fixes #{fixed.number}.",
+                    user=authors[k % len(authors)], created_at=when, updated_at=when,
+                    is_pr=True,
+                )
+                target.next_number += 1
+                target.issues[pull.number] = pull
+                fixed.timeline.append(Event(None, fixed, pull.user, "cross-referenced", when,
+                                            {"source": pull}, timeline_only=True))
+                if k % open_every:
+                    done = min(now, when + 86_400)
+                    pull.state, pull.state_reason = "closed", "completed"
+                    pull.closed_at = pull.merged_at = pull.updated_at = done
+                made.append(pull.number)
+            target.forget_views()
+            return made
+
     def _bulk_issue(
-        self, repo: Repo, i: int, start: int, authors: list[User], pr_every: int | None,
-        closed_every: int | None,
+        self, repo: Repo, i: int, when: int, authors: list[User], label: Label | None,
+        pr_every: int | None, closed_every: int | None, assign_every: int | None,
     ) -> Issue:
-        when = start + i
+        """One issue, its events made in time order (event ids grow with time, as on
+        GitHub)."""
         issue = Issue(
             id=self.next_id("issue"), repo=repo, number=repo.next_number, title=f"Issue {i}",
             body=f"Body of generated issue {i}.", user=authors[i % len(authors)],
@@ -183,16 +222,18 @@ class Activity(Issues):
         )
         repo.next_number += 1
         repo.issues[issue.number] = issue
+        if label is not None:
+            issue.labels.append(label)
+            self._bulk_event(issue, issue.user, "labeled", when, label=label)
         if closed_every and i % closed_every == 0:
             issue.state, issue.state_reason, issue.closed_at = "closed", "completed", when
             issue.closed_by = repo.owner
             self._bulk_event(issue, repo.owner, "closed", when, state_reason="completed")
+        if assign_every and i % assign_every == 0:
+            who = authors[(i // assign_every) % len(authors)]
+            issue.assignees.append(who)
+            self._bulk_event(issue, repo.owner, "assigned", when, assignee=who)
         return issue
-
-    def _bulk_label(self, issues: list[Issue], label: Label) -> None:
-        for issue in issues:
-            issue.labels.append(label)
-            self._bulk_event(issue, issue.user, "labeled", issue.created_at, label=label)
 
     def _bulk_event(
         self, issue: Issue, actor: User, kind: str, when: int, **payload: object
