@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -108,10 +108,12 @@ def sync_repo(store: Store, client: GitHubClient, repo: str, label: str, full: b
         run = Run(store, client, repo, repo_id, label, window, summary, progress)
         watch = watch_labelled(run)
         if watch is not None:
+            asked_at = client.server_time
             sync_issue_list(run)
             sync_departures(run, watch)
             sync_comments(run)
-            sync_events(run)
+            if sync_events(run, asked_at):
+                watch = replace(watch, etag=None)  # some issue must be read again
         sync_pulls(run)
         if watch is not None:  # kept last: an interrupted run is not taken as done
             store.save_cursor(None, repo_id, "watch", watch)
@@ -320,8 +322,9 @@ def sync_all_comments(run: Run, cursor: CursorState) -> int:
 # -- events ---------------------------------------------------------------------------------
 
 
-def sync_events(run: Run) -> None:
-    """Assignment and label events of the issues that changed.
+def sync_events(run: Run, asked_at: datetime | None) -> int:
+    """Assignment and label events of the issues that changed; how many of those changed
+    in the second GitHub was asked (`asked_at`), and are left to be read again.
 
     The repository-wide events list, newest first, down to the newest event read
     last time (its first page is conditional). Its events since then are all the
@@ -333,7 +336,7 @@ def sync_events(run: Run) -> None:
     store = run.store
     stale = store.load_stale_details(run.repo_id)
     if not stale:
-        return
+        return 0
     cursor = store.load_cursor(run.repo_id, "events")
     new_open = [issue for issue in stale if issue.never_read and issue.state == "open"]
     if cursor.position is not None and len(new_open) <= PER_ISSUE_LIMIT:
@@ -342,7 +345,7 @@ def sync_events(run: Run) -> None:
         read_repo_events(run, int(cursor.position), cursor.etag)
     else:
         read_repo_events(run, None, None)
-    store.mark_details([issue.id for issue in stale])
+    return store.mark_details(run.repo_id, [issue.id for issue in stale], asked_at)
 
 
 def read_timeline(run: Run, issue: StaleIssue) -> None:

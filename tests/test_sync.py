@@ -231,6 +231,7 @@ def test_a_first_sync_reads_events_and_closed_pull_requests_of_the_window_only(
     github_server.close(REPO, closed_pr)
     github_server.clock.advance(40 * 86400)
     github_server.assign(REPO, b, "carol")
+    github_server.clock.advance(60)  # a sync in the second of a change reads it again
     store = stores()
     sync(github_server, store)
     data = snapshot(store)
@@ -238,6 +239,25 @@ def test_a_first_sync_reads_events_and_closed_pull_requests_of_the_window_only(
     assert [(row[0], row[1].rsplit("/", 1)[1]) for row in data["pulls"]] == [(a, str(old_pr))]
     github_server.log.clear()
     sync(github_server, store, window=timedelta(days=60))  # a wider window: no re-read
+    assert all(r.status == 304 for r in github_server.log.records())
+
+
+def test_a_sync_in_the_second_of_a_change_leaves_it_to_be_read_again(github_server, stores):
+    """Another change in that second keeps `updated_at`: the next sync must not take the
+    watch's or the list's 304 for "nothing changed", and reads the issue's comments again."""
+    (a, _, _) = seed(github_server)
+    store = stores()
+    github_server.comment(REPO, a, "carol", "first")  # the clock stays in this second
+    sync(github_server, store)
+    (comment,) = [c for c in github_server.repo(REPO).comments.values() if c.body == "first"]
+    github_server.edit_comment(REPO, comment.id, "/claim", bump_issue=True)
+    github_server.clock.advance(60)
+    github_server.log.clear()
+    sync(github_server, store)
+    assert ("/search/issues", 200) in [(r.path, r.status) for r in github_server.log]
+    assert "/claim" in {row[4] for row in snapshot(store)["comments"]}
+    github_server.log.clear()
+    sync(github_server, store)  # now settled: nothing is asked again
     assert all(r.status == 304 for r in github_server.log.records())
 
 

@@ -11,7 +11,7 @@ import fcntl
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -256,12 +256,29 @@ class Store:
                 .order_by(Issue.updated_at)
             ).all()]
 
-    def mark_details(self, issue_ids: Sequence[int]) -> None:
-        """The stored details of these issues now stand for their `updated_at`."""
+    def mark_details(self, repo_id: int, issue_ids: Sequence[int],
+                     unsettled_since: datetime | None) -> int:
+        """The stored details of these issues now stand for their `updated_at`, except
+        where that is at or after `unsettled_since`, the second GitHub's answers were
+        dated: another change in that second keeps the same `updated_at`, so those are
+        left a second behind, to be read again, and the issue list's ETag is dropped.
+        Returns how many were left unsettled."""
         with self.session() as session:
             for chunk in _chunks(list(issue_ids), 500):
                 session.execute(update(Issue).where(Issue.id.in_(chunk))
                                 .values(details_at=Issue.updated_at))
+            if unsettled_since is None:
+                return 0
+            unsettled = session.execute(select(Issue.id, Issue.updated_at).where(
+                Issue.repo_id == repo_id, Issue.on_roadmap.is_(True),
+                Issue.updated_at >= unsettled_since)).all()
+            for issue_id, updated_at in unsettled:
+                session.execute(update(Issue).where(Issue.id == issue_id).values(
+                    details_at=updated_at - timedelta(seconds=1)))
+            if unsettled:
+                session.execute(update(Cursor).where(Cursor.repo_id == repo_id,
+                                                     Cursor.name == "issues").values(etag=None))
+            return len(unsettled)
 
     def load_issue_keys(self) -> dict[tuple[str, int], int]:
         """(lower-case repository, number) to id, of every issue the store knows."""
