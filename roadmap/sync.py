@@ -338,9 +338,9 @@ def sync_events(run: Run, asked_at: datetime | None) -> int:
     if not stale:
         return 0
     cursor = store.load_cursor(run.repo_id, "events")
-    new_open = [issue for issue in stale if issue.never_read and issue.state == "open"]
-    if cursor.position is not None and len(new_open) <= PER_ISSUE_LIMIT:
-        for issue in new_open:
+    joined = [issue for issue in stale if issue.never_read]  # closed ones too: they reopen
+    if cursor.position is not None and len(joined) <= PER_ISSUE_LIMIT:
+        for issue in joined:
             read_timeline(run, issue)
         read_repo_events(run, int(cursor.position), cursor.etag)
     else:

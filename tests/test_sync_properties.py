@@ -198,6 +198,9 @@ def test_incremental_syncs_end_equal_to_one_full_sync(backend, tmp_path):
         @given(OPERATIONS)
         # one issue leaves and another joins: the search's count and first result stay (304)
         @example([("create", True, False, 0), ("sync",), ("unlabel", 0), ("label", 1)])
+        # an issue renamed, then labelled and closed, then reopened: its older events count
+        @example([("edit", 35, "title"), ("sync",), ("label", 2), ("close", 53, "completed"),
+                  ("sync",), ("reopen", 47)])
         def incremental_equals_full(operations: list[tuple[Any, ...]]) -> None:
             with GitHubServer() as server:
                 seed(server)
