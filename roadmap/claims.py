@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -65,10 +65,12 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-#: Anything that could make Markdown of a comment: inline markup anywhere, block markers at
-#: the start of a line, odd whitespace. A comment with none of it is plain text.
-_MARKUP = re.compile(r"[\\`*_&<\[\]\x00]|[^\S \n]|^ {0,3}(?:[-+=#>~]|\d{1,9}[.)])|^ {4}",
-                     re.MULTILINE)
+#: Anything that could make Markdown of a comment: inline markup anywhere, odd whitespace,
+#: the start of a block (a quote, a list item, a heading or its underline, a rule, a fence,
+#: indented code). A comment with none of it is plain text. `+1`, `#12` or `1.5x` at the
+#: start of a line start no block, and are common enough to keep from the parser.
+_MARKUP = re.compile(r"[\\`*_&<\[\]\x00]|[^\S \n]|^ {4}|^ {0,3}(?:>|[-+](?: |$)|-[- ]*$|=+ *$"
+                     r"|#{1,6}(?: |$)|~~~|\d{1,9}[.)](?: |$))", re.MULTILINE)
 
 
 def command_lines(body: str) -> list[str]:
@@ -102,37 +104,68 @@ def markdown_lines(body: str) -> list[str]:
     return lines
 
 
-def comment_intent(comment: RemoteComment, patterns: Patterns = DEFAULT_PATTERNS) -> str | None:
+#: A command in a comment: "claim" or "release", and the login it names (`/assign @bob`).
+Command = tuple[str, str | None]
+#: A comment body's commands: `commands` with the patterns given, or the same remembered.
+Reader = Callable[[str], list[Command]]
+
+
+def comment_intent(comment: RemoteComment, patterns: Patterns = DEFAULT_PATTERNS,
+                   read: Reader | None = None) -> str | None:
     """"claim", "release" or None: what a comment says of its author's work.
 
-    The last command in a comment wins; bots' comments say nothing.
+    The last command in a comment wins (one naming someone else says nothing); bots'
+    comments say nothing.
     """
     author = comment.author
     if comment.author_is_bot or not author or author.endswith("[bot]"):
         return None
+    said = read(comment.body) if read else commands(comment.body, patterns)
     intent = None
-    for line in command_lines(comment.body):
-        intent = _line_intent(line, author, patterns) or intent
+    for kind, who in said:
+        if who is None or who.lower() == author.lower():
+            intent = kind
     return intent
 
 
-def _line_intent(line: str, author: str, patterns: Patterns) -> str | None:
+def commands(body: str, patterns: Patterns = DEFAULT_PATTERNS) -> list[Command]:
+    """The commands of a comment's lines, in order: the first pattern a line matches."""
+    found = []
+    for line in command_lines(body):
+        command = _line_command(line, patterns)
+        if command is not None:
+            found.append(command)
+    return found
+
+
+def _line_command(line: str, patterns: Patterns) -> Command | None:
     for kind, compiled in (("release", patterns.release), ("claim", patterns.claim)):
         for pattern in compiled:
             match = pattern.search(line)
             if match is not None:
-                who = match.groupdict().get("who")
-                return kind if who is None or who.lower() == author.lower() else None
+                return kind, match.groupdict().get("who")
     return None
 
 
+def derive_all_claims(records: Iterable[IssueRecord], now: datetime, expiry_days: int,
+                      patterns: Patterns = DEFAULT_PATTERNS) -> dict[str, list[Claim]]:
+    """`derive_claims` of each issue, by its ref.
+
+    A body that recurs across the issues (`+1`, `/claim`, the same quoted reply) is read
+    once: its commands depend on nothing else, and reading them is most of the cost.
+    """
+    read = functools.cache(functools.partial(commands, patterns=patterns))
+    return {r.ref: derive_claims(r, now, expiry_days, patterns, read) for r in records}
+
+
 def derive_claims(record: IssueRecord, now: datetime, expiry_days: int,
-                  patterns: Patterns = DEFAULT_PATTERNS) -> list[Claim]:
+                  patterns: Patterns = DEFAULT_PATTERNS,
+                  read: Reader | None = None) -> list[Claim]:
     """The claims active on an issue now (stale ones included and marked)."""
     if record.state == "closed":
         return []
     holders: dict[str, tuple[str, datetime, str]] = {}
-    for when, action, login, kind, evidence in _timeline(record, patterns):
+    for when, action, login, kind, evidence in _timeline(record, patterns, read):
         key = login.lower()
         if action == "claim" and key not in holders:
             holders[key] = (kind, when, evidence)
@@ -144,6 +177,8 @@ def derive_claims(record: IssueRecord, now: datetime, expiry_days: int,
     for pull in record.pulls:
         if pull.state == "open" and pull.author and pull.author.lower() not in holders:
             holders[pull.author.lower()] = ("pull", pull.updated_at, pull.url)
+    if not holders:
+        return []
     names = _names(record)
     expiry = timedelta(days=expiry_days)
     claims = []
@@ -154,12 +189,12 @@ def derive_claims(record: IssueRecord, now: datetime, expiry_days: int,
     return sorted(claims, key=lambda c: (c.since, c.login))
 
 
-def _timeline(record: IssueRecord,
-              patterns: Patterns) -> list[tuple[datetime, str, str, str, str]]:
+def _timeline(record: IssueRecord, patterns: Patterns,
+              read: Reader | None) -> list[tuple[datetime, str, str, str, str]]:
     """Claims and releases in time order: (when, action, login, kind, evidence)."""
     entries = []
     for comment in record.comments:
-        intent = comment_intent(comment, patterns)
+        intent = comment_intent(comment, patterns, read)
         if intent and comment.author:
             edited = comment.updated_at > comment.created_at
             when = comment.updated_at if edited else comment.created_at

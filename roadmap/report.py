@@ -11,10 +11,12 @@ issue URLs the store holds and `https://github.com/<login>` ever become link tar
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -355,14 +357,45 @@ def render_report(report: dict[str, Any], format: str, template: Path | None = N
     if format == "json":
         if template is not None:
             raise InputError("--template works with --format md, html or text, not json")
-        import json
-
-        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        return to_json(report) + "\n"
     if format == "text" and template is None:
         from roadmap.report_text import render_rich, render_text
 
         return render_text(report) if width is None else render_rich(report, width)
     return _render_template(report, format, template)
+
+
+def to_json(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)` of plain data, a third faster.
+
+    The standard library indents in pure Python, a generator per list and dict: a sixth
+    of a 10,000-issue JSON report (issue 5). Strings still go through its C escaping.
+    """
+    out: list[str] = []
+    _write_json(value, out, "\n")
+    return "".join(out)
+
+
+def _write_json(value: Any, out: list[str], newline: str) -> None:
+    inner = newline + "  "
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif isinstance(value, dict) and value:
+        for n, (key, item) in enumerate(value.items()):
+            out.append(("{" if n == 0 else ",") + inner + encode_basestring(key) + ": ")
+            _write_json(item, out, inner)
+        out.append(newline + "}")
+    elif isinstance(value, list) and value:
+        for n, item in enumerate(value):
+            out.append(("[" if n == 0 else ",") + inner)
+            _write_json(item, out, inner)
+        out.append(newline + "]")
+    elif value is None or isinstance(value, bool):
+        out.append("null" if value is None else "true" if value else "false")
+    elif type(value) is int:
+        out.append(int.__repr__(value))
+    else:  # floats, [] and {}
+        out.append(json.dumps(value))
 
 
 def _render_template(report: dict[str, Any], format: str, template: Path | None) -> str:

@@ -7,7 +7,8 @@ through rich markup, so `[bold]` in a title stays text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from roadmap.report import bar, change_counts, clean, item_name, percent, when
@@ -170,9 +171,10 @@ def _rich_parts(report: dict[str, Any]) -> Iterator[RenderableType]:
                style="dim")
     for warning in report["warnings"]:
         yield Text(f"Warning: {clean(warning, 500)}", style="bold yellow")
+    attention = sum(len(report["attention"][key]) for key in _ATTENTION)
     for part in (_rich_progress(report), _rich_people(report),
                  _rich_table("Needs attention", ("What", "Where", "Detail"),
-                             list(attention_rows(report)), "nothing needs attention."),
+                             attention_rows(report), attention, "nothing needs attention."),
                  _rich_help(report), *_rich_changes(report)):
         yield Text("")
         yield part
@@ -189,17 +191,19 @@ def _table(title: str, columns: tuple[str, ...]) -> Table:
     return table
 
 
-def _rich_table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]],
-                empty: str) -> RenderableType:
+def _rich_table(title: str, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]],
+                count: int, empty: str) -> RenderableType:
+    """A table of the first `RICH_LIMIT` of `count` rows; `rows` is lazy, so the rest are
+    never formatted (a large roadmap has thousands)."""
     from rich.text import Text
 
-    if not rows:
+    if not count:
         return Text(f"{title}: {empty}")
     table = _table(title, columns)
-    for row in rows[:RICH_LIMIT]:
+    for row in itertools.islice(rows, RICH_LIMIT):
         table.add_row(*(Text(cell) for cell in row))
-    if len(rows) > RICH_LIMIT:
-        table.caption = f"…and {len(rows) - RICH_LIMIT} more (--format json lists them all)"
+    if count > RICH_LIMIT:
+        table.caption = f"…and {count - RICH_LIMIT} more (--format json lists them all)"
     return table
 
 
@@ -228,28 +232,29 @@ def _rich_progress(report: dict[str, Any]) -> RenderableType:
 
 
 def _rich_people(report: dict[str, Any]) -> RenderableType:
-    rows = [(f"@{clean(p['login'], 60)}" if n == 0 else "", f"{ref(i)} {clean(i['title'], 100)}",
+    rows = ((f"@{clean(p['login'], 60)}" if n == 0 else "", f"{ref(i)} {clean(i['title'], 100)}",
              clean(i["item"] or "—", 80), i["since"][:10],
              i["last_activity"][:10] + (" (stale)" if i["stale"] else ""))
-            for p in report["people"] for n, i in enumerate(p["issues"])]
+            for p in report["people"] for n, i in enumerate(p["issues"]))
     return _rich_table("Who works on what", ("Person", "Issue", "Item", "Since",
                                              "Last activity"),
-                       rows, "nobody has claimed a roadmap issue.")
+                       rows, sum(len(p["issues"]) for p in report["people"]),
+                       "nobody has claimed a roadmap issue.")
 
 
 def _rich_help(report: dict[str, Any]) -> RenderableType:
-    rows = [(("★ " if i["good_first"] else "") + ref(i), clean(i["title"], 100),
+    rows = ((("★ " if i["good_first"] else "") + ref(i), clean(i["title"], 100),
              clean(i["item"] or "—", 80), ", ".join(clean(x, 50) for x in i["labels"]))
-            for i in report["help_wanted"]]
+            for i in report["help_wanted"])
     return _rich_table("Help wanted", ("Issue", "Title", "Item", "Labels"), rows,
-                       "no open roadmap issue is free.")
+                       len(report["help_wanted"]), "no open roadmap issue is free.")
 
 
 def _rich_changes(report: dict[str, Any]) -> list[RenderableType]:
     from rich.text import Text
 
-    rows = [change_row(c) for c in report["changes"]]
+    changes = report["changes"]
     table = _rich_table(f"Changes since {when(report['since'])}",
-                        ("When", "Change", "Subject", "Detail"), rows,
-                        "no changes recorded since then.")
-    return [table, Text(summary(report["changes"]), style="dim")] if rows else [table]
+                        ("When", "Change", "Subject", "Detail"), map(change_row, changes),
+                        len(changes), "no changes recorded since then.")
+    return [table, Text(summary(changes), style="dim")] if changes else [table]

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from roadmap.claims import DEFAULT_PATTERNS, Patterns, conflicts, derive_claims
+from roadmap.claims import DEFAULT_PATTERNS, Patterns, conflicts, derive_all_claims
 from roadmap.link import LinkItem, link_items, suggest_links
 from roadmap.link import ManualLink as ManualLink
 from roadmap.model import Claim, IssueRecord, ItemLink
@@ -76,7 +76,7 @@ def build_overview(items: list[StatusItem], records: list[IssueRecord],
     link_view = [LinkItem(i.id, i.number, i.title, i.refs) for i in items]
     links = link_items(link_view, records, manual)
     suggestions = suggest_links(link_view, records, links)
-    claims = {r.ref: derive_claims(r, now, expiry_days, patterns) for r in records}
+    claims = derive_all_claims(records, now, expiry_days, patterns)
     by_item: dict[str, list[IssueRecord]] = defaultdict(list)
     by_ref = {r.ref: r for r in records}
     for link in links:

@@ -37,7 +37,8 @@ def gather(store: Store, config: Config, now: datetime) -> Overview:
 
 def stamp(moment: datetime | None) -> str | None:
     """A UTC moment as `2026-11-28T19:00:00Z` (isoformat: strftime is slow by the 10,000)."""
-    return moment.replace(microsecond=0, tzinfo=None).isoformat() + "Z" if moment else None
+    # Its first 19 characters: cheaper than `replace(microsecond=0, tzinfo=None)` first.
+    return moment.isoformat()[:19] + "Z" if moment else None
 
 
 def who_view(overview: Overview, login: str | None = None) -> list[dict[str, Any]]:

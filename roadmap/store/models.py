@@ -7,6 +7,7 @@ store package sees these classes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,9 +51,32 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if not isinstance(value, datetime):
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return _utc(value) if isinstance(value, datetime) else None
+
+    def result_processor(self, dialect: Dialect,
+                         coltype: Any) -> Callable[[Any], datetime | None] | None:
+        if dialect.name == "sqlite":  # text comes back: read it as UTC in one step
+            return _from_sqlite
+        return super().result_processor(dialect, coltype)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _from_sqlite(value: str | None) -> datetime | None:
+    """SQLite's text (`2026-11-28 19:00:00.000000`, in UTC) as an aware datetime.
+
+    One parse, where parsing it naive then `replace(tzinfo=UTC)` took five times as long:
+    a tenth of a second of a 10,000-issue report (issue 5).
+    """
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value + "+00:00")
+    except ValueError:  # not as the store writes it: an offset of its own
+        moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is UTC else _utc(moment)  # or a bare date
 
 
 class Base(DeclarativeBase):
