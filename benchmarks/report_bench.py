@@ -134,8 +134,10 @@ def _comments(issues: list[Any], count: int, rng: random.Random) -> list[Any]:
         issue = issues[rng.randrange(len(issues))]
         at = issue.created_at + (NOW - issue.created_at) * rng.random()
         roll = rng.random()
-        body = ("/claim" if roll < 0.15 else "I'm working on this" if roll < 0.2
+        said = ("/claim" if roll < 0.15 else "I'm working on this" if roll < 0.2
                 else "/unclaim" if roll < 0.22 else rng.choice(CHATTER))
+        # every body its own, as on GitHub: a report may read each distinct body once
+        body = f"{said}\n\nSeen with the {rng.choice(WORDS)} {n} build on #{issue.number}."
         found.append(RemoteComment(
             50_000_000 + n, issue.number, f"user{rng.randint(1, 500)}", rng.random() < 0.02,
             body, f"{issue.html_url}#issuecomment-{50_000_000 + n}", at, at))

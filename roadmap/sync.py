@@ -173,31 +173,20 @@ def sync_issue_list(run: Run) -> None:
 
     Offset pages shift while they are read; asking again from the newest
     `updated_at` seen cannot skip an issue. When a whole page shares one
-    timestamp, the `next` link moves past it. The last page's query (and a short
-    one's ETag) is kept: asked again, an unchanged repository answers 304.
+    timestamp, the `next` link moves past it. No ETag is sent: the watch search
+    has already said something changed.
     """
     store, client, summary = run.store, run.client, run.summary
-    cursor = store.load_cursor(run.repo_id, "issues")
-    since, etag = cursor.position, cursor.etag
+    since = store.load_cursor(run.repo_id, "issues").position
     url = f"/repos/{run.repo}/issues"
     next_url: str | None = None
     while True:
-        params = _list_params(run.label, since)
         page = (client.get_page(next_url) if next_url
-                else client.get_page(url, params, etag if _query(params) == cursor.url else None))
-        if page.items is None:
-            return  # 304: nothing changed since the last sync
-        issues = [parse_issue(data) for data in page.items]
+                else client.get_page(url, _list_params(run.label, since)))
+        issues = [parse_issue(data) for data in page.items or []]
         newest = _stamp(max((i.updated_at for i in issues), default=None)) or since
-        # The last page's query is kept, with its ETag when the page is short: the first
-        # page of a full one stays the same when issues change after it (a 304 would hide
-        # them). The watch search answers for an unchanged repository anyway.
-        last = page.next_url is None
-        short = last and not next_url and len(issues) < PER_PAGE
-        keep = CursorState(since if last else newest, _query(params),
-                           page.etag if short else None)
-        new, updated, dropped = store.save_issue_page(run.repo_id, issues, run.label,
-                                                      ("issues", keep))
+        new, updated, dropped = store.save_issue_page(
+            run.repo_id, issues, run.label, ("issues", CursorState(newest, None, None)))
         summary.issues_seen += len(issues)
         summary.new, summary.updated = summary.new + new, summary.updated + updated
         summary.dropped += dropped
@@ -214,10 +203,6 @@ def _list_params(label: str, since: str | None) -> dict[str, Any]:
     if since:
         params["since"] = since
     return params
-
-
-def _query(params: dict[str, Any]) -> str:
-    return "&".join(f"{k}={v}" for k, v in sorted(params.items()))
 
 
 def _stamp(moment: datetime | None) -> str | None:

@@ -263,8 +263,8 @@ def test_a_sync_in_the_second_of_a_change_leaves_it_to_be_read_again(github_serv
 
 def test_a_change_after_a_full_last_page_is_seen(github_server, stores):
     """The last page of the list was full (199 issues: the second query, from the first
-    page's newest, gets 100): asked again, its first page is the same while the change is
-    on the next, so its ETag must not be sent (a 304 would hide it)."""
+    page's newest, gets 100). Asked again, that query's first page is the same while the
+    change is on the next one: a 304 for it would hide the change."""
     numbers = github_server.bulk_create(REPO, issues=199, comments=0)
     store = stores()
     sync(github_server, store)

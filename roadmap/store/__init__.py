@@ -261,8 +261,7 @@ class Store:
         """The stored details of these issues now stand for their `updated_at`, except
         where that is at or after `unsettled_since`, the second GitHub's answers were
         dated: another change in that second keeps the same `updated_at`, so those are
-        left a second behind, to be read again, and the issue list's ETag is dropped.
-        Returns how many were left unsettled."""
+        left a second behind, to be read again. Returns how many were left unsettled."""
         with self.session() as session:
             for chunk in _chunks(list(issue_ids), 500):
                 session.execute(update(Issue).where(Issue.id.in_(chunk))
@@ -275,9 +274,6 @@ class Store:
             for issue_id, updated_at in unsettled:
                 session.execute(update(Issue).where(Issue.id == issue_id).values(
                     details_at=updated_at - timedelta(seconds=1)))
-            if unsettled:
-                session.execute(update(Cursor).where(Cursor.repo_id == repo_id,
-                                                     Cursor.name == "issues").values(etag=None))
             return len(unsettled)
 
     def load_issue_keys(self) -> dict[tuple[str, int], int]:
