@@ -82,6 +82,15 @@ def command_lines(body: str) -> list[str]:
     return markdown_lines(body)
 
 
+def own_words(body: str) -> str | None:
+    """What the store keeps of a comment for claims: a Markdown comment's `command_lines`,
+    one per line, so no report parses it again; None for plain text, which needs no
+    parsing."""
+    if _MARKUP.search(body) is None:
+        return None
+    return "\n".join(markdown_lines(body))
+
+
 def markdown_lines(body: str) -> list[str]:
     """`command_lines` the long way, parsing the comment as Markdown."""
     lines: list[str] = []
@@ -120,7 +129,10 @@ def comment_intent(comment: RemoteComment, patterns: Patterns = DEFAULT_PATTERNS
     author = comment.author
     if comment.author_is_bot or not author or author.endswith("[bot]"):
         return None
-    said = read(comment.body) if read else commands(comment.body, patterns)
+    if comment.own_words is not None:  # kept by the store: parsed once, when stored
+        said = _commands(comment.own_words.split("\n") if comment.own_words else [], patterns)
+    else:
+        said = read(comment.body) if read else commands(comment.body, patterns)
     intent = None
     for kind, who in said:
         if who is None or who.lower() == author.lower():
@@ -130,8 +142,12 @@ def comment_intent(comment: RemoteComment, patterns: Patterns = DEFAULT_PATTERNS
 
 def commands(body: str, patterns: Patterns = DEFAULT_PATTERNS) -> list[Command]:
     """The commands of a comment's lines, in order: the first pattern a line matches."""
+    return _commands(command_lines(body), patterns)
+
+
+def _commands(lines: list[str], patterns: Patterns) -> list[Command]:
     found = []
-    for line in command_lines(body):
+    for line in lines:
         command = _line_command(line, patterns)
         if command is not None:
             found.append(command)

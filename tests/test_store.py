@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from roadmap.claims import comment_intent
 from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo
 from roadmap.parse import parse_roadmap
 from roadmap.store import CursorState, Store, migrate
@@ -90,6 +91,21 @@ def test_comments_of_unknown_issues_are_skipped(store):
                 for n, number in ((1, 1), (2, 99))]
     assert store.save_comments(repo_id, comments, None) == 1
     assert store.load_counts()["comments"] == 1
+
+
+def test_a_markdown_comment_keeps_its_own_words(store):
+    """Parsed once when stored; claims read from them the same as from the body."""
+    repo_id = store.save_repo(RemoteRepo(77, "acme/widgets", "https://github.com/acme/widgets"))
+    store.save_issue_page(repo_id, [issue(1)], "roadmap", None)
+    stamp = datetime(2026, 11, 1, tzinfo=UTC)
+    bodies = ["> /claim\n\nWho has this?", "```\n/claim\n```", "**/claim** *now*", "/claim"]
+    comments = [RemoteComment(n, 1, "bob", False, body, f"u{n}", stamp, stamp)
+                for n, body in enumerate(bodies)]
+    store.save_comments(repo_id, comments, None)
+    (record,) = store.load_records()
+    assert [c.own_words for c in record.comments] == ["Who has this?", "", "/claim now", None]
+    assert [comment_intent(c) for c in record.comments] == [None, None, "claim", "claim"]
+    assert [comment_intent(c) for c in comments] == [None, None, "claim", "claim"]
 
 
 def test_items_are_stored(store):

@@ -143,6 +143,9 @@ class Comment(Base):
     author: Mapped[str | None] = mapped_column(String(100))
     author_is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     body: Mapped[str] = mapped_column(Text, default="")
+    #: A Markdown comment's own lines (not quoted, not code), read once when stored; None
+    #: for plain text (its lines are its own) and for comments stored before it was kept.
+    own_words: Mapped[str | None] = mapped_column(Text)
     html_url: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
