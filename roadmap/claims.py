@@ -82,13 +82,22 @@ def command_lines(body: str) -> list[str]:
     return markdown_lines(body)
 
 
-def own_words(body: str) -> str | None:
-    """What the store keeps of a comment for claims: a Markdown comment's `command_lines`,
-    one per line, so no report parses it again; None for plain text, which needs no
-    parsing."""
-    if _MARKUP.search(body) is None:
-        return None
-    return "\n".join(markdown_lines(body))
+def stored_words(body: str) -> dict[str, str | None]:
+    """What the store keeps of a comment, so that no report reads its body again:
+    `own_words`, a Markdown comment's `command_lines` one per line (None for plain text,
+    which needs no parsing), and `commands`, those of the lines under the default
+    patterns, one "kind[ login]" per line."""
+    markdown = _MARKUP.search(body) is not None
+    lines = markdown_lines(body) if markdown else command_lines(body)
+    said = _commands(lines, DEFAULT_PATTERNS)
+    return {"own_words": "\n".join(lines) if markdown else None,
+            "commands": "\n".join(kind if who is None else f"{kind} {who}"
+                                   for kind, who in said)}
+
+
+def _kept_commands(kept: str) -> list[Command]:
+    return [(kind, who or None) for kind, _, who in (line.partition(" ")
+                                                    for line in kept.split("\n") if line)]
 
 
 def markdown_lines(body: str) -> list[str]:
@@ -129,7 +138,10 @@ def comment_intent(comment: RemoteComment, patterns: Patterns = DEFAULT_PATTERNS
     author = comment.author
     if comment.author_is_bot or not author or author.endswith("[bot]"):
         return None
-    if comment.own_words is not None:  # kept by the store: parsed once, when stored
+    # What the store kept, read once when the comment was stored:
+    if comment.commands is not None and patterns is DEFAULT_PATTERNS:
+        said = _kept_commands(comment.commands)
+    elif comment.own_words is not None:
         said = _commands(comment.own_words.split("\n") if comment.own_words else [], patterns)
     else:
         said = read(comment.body) if read else commands(comment.body, patterns)

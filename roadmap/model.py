@@ -181,8 +181,10 @@ class RemoteComment:
     html_url: str
     created_at: datetime
     updated_at: datetime
-    #: The lines that are the author's own, when the store kept them (see `claims`).
+    #: The lines that are the author's own, and their commands under the default patterns,
+    #: when the store kept them (see `claims`).
     own_words: str | None = None
+    commands: str | None = None
 
 
 @dataclass(slots=True, frozen=True)

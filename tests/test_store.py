@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from roadmap.claims import comment_intent
+from roadmap.claims import Patterns, comment_intent
 from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo
 from roadmap.parse import parse_roadmap
 from roadmap.store import CursorState, Store, migrate
@@ -104,8 +105,26 @@ def test_a_markdown_comment_keeps_its_own_words(store):
     store.save_comments(repo_id, comments, None)
     (record,) = store.load_records()
     assert [c.own_words for c in record.comments] == ["Who has this?", "", "/claim now", None]
+    assert [c.commands for c in record.comments] == ["", "", "claim", "claim"]
     assert [comment_intent(c) for c in record.comments] == [None, None, "claim", "claim"]
     assert [comment_intent(c) for c in comments] == [None, None, "claim", "claim"]
+    # other patterns read the kept words, not the kept commands
+    now_words = Patterns.of([r"\bnow\b"], [r"^who has"])
+    assert [comment_intent(c, now_words) for c in record.comments] == [
+        "release", None, "claim", None]
+
+
+def test_kept_commands_name_who(store):
+    repo_id = store.save_repo(RemoteRepo(77, "acme/widgets", "https://github.com/acme/widgets"))
+    store.save_issue_page(repo_id, [issue(1)], "roadmap", None)
+    stamp = datetime(2026, 11, 1, tzinfo=UTC)
+    body = "/unclaim\n\n/assign @carol"
+    store.save_comments(repo_id, [RemoteComment(1, 1, "carol", False, body, "u", stamp, stamp)],
+                        None)
+    (record,) = store.load_records()
+    assert record.comments[0].commands == "release\nclaim carol"
+    assert comment_intent(record.comments[0]) == "claim"
+    assert comment_intent(replace(record.comments[0], author="bob")) == "release"
 
 
 def test_items_are_stored(store):

@@ -1,12 +1,13 @@
-"""comments keep their own words
+"""comments keep their own words and commands
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-28
 
-A comment written in Markdown keeps the lines that are its author's own (not quoted, not
-code), read once when it is stored; claims are read from them. NULL (a plain comment, or
-one stored before this revision) means: read them from the body.
+Read once when a comment is stored, for claims: a Markdown comment's own lines (not
+quoted, not code), and the commands its lines give under the default patterns. NULL
+(a plain comment's words, or a comment stored before this revision) means: read them
+from the body.
 """
 from collections.abc import Sequence
 
@@ -24,9 +25,11 @@ def upgrade() -> None:
     """Upgrade schema."""
     with op.batch_alter_table('comments') as batch:
         batch.add_column(sa.Column('own_words', sa.Text(), nullable=True))
+        batch.add_column(sa.Column('commands', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     with op.batch_alter_table('comments') as batch:
+        batch.drop_column('commands')
         batch.drop_column('own_words')

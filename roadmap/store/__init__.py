@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from roadmap.claims import own_words
+from roadmap.claims import stored_words
 from roadmap.errors import InputError, StoreBusy
 from roadmap.model import (
     IssueRecord,
@@ -409,13 +409,13 @@ class Store:
             comments = read(select(
                 Comment.issue_id, Comment.id, Comment.author, Comment.author_is_bot,
                 Comment.body, Comment.html_url, Comment.created_at, Comment.updated_at,
-                Comment.own_words,
+                Comment.own_words, Comment.commands,
             ).order_by(Comment.created_at, Comment.id)).all()
-            for issue_id, comment_id, author, bot, body, url, created, updated, own in comments:
+            for issue_id, comment_id, author, bot, body, url, created, updated, *kept in comments:
                 if issue_id in records:
                     record = records[issue_id]
                     record.comments.append(RemoteComment(comment_id, record.number, author, bot,
-                                                         body, url, created, updated, own))
+                                                         body, url, created, updated, *kept))
             events = read(select(Event.issue_id, Event.id, Event.event, Event.actor,
                                  Event.subject, Event.created_at)
                           .order_by(Event.created_at, Event.id)).all()
@@ -582,8 +582,8 @@ def _issue_row(repo_id: int, issue: RemoteIssue, label: str) -> dict[str, Any]:
 def _comment_row(issue_id: int, comment: RemoteComment) -> dict[str, Any]:
     return {"id": comment.id, "issue_id": issue_id, "author": comment.author,
             "author_is_bot": comment.author_is_bot, "body": comment.body,
-            "own_words": own_words(comment.body), "html_url": comment.html_url,
-            "created_at": comment.created_at, "updated_at": comment.updated_at}
+            "html_url": comment.html_url, "created_at": comment.created_at,
+            "updated_at": comment.updated_at, **stored_words(comment.body)}
 
 
 def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:

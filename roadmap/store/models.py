@@ -146,6 +146,9 @@ class Comment(Base):
     #: A Markdown comment's own lines (not quoted, not code), read once when stored; None
     #: for plain text (its lines are its own) and for comments stored before it was kept.
     own_words: Mapped[str | None] = mapped_column(Text)
+    #: The commands of its lines under the default patterns, one "kind[ login]" a line
+    #: ("" for none); None for comments stored before it was kept.
+    commands: Mapped[str | None] = mapped_column(Text)
     html_url: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
