@@ -8,9 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -76,10 +74,8 @@ def test_store_times_read_back_as_utc_whatever_text_sqlite_holds(tmp_path):
 
 
 def test_rich_view_lists_the_first_rows_and_counts_the_rest(tmp_path):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from report_bench import NOW as BENCH_NOW
-    from report_bench import build_store
-
+    from benchmarks.report_bench import NOW as BENCH_NOW
+    from benchmarks.report_bench import build_store
     from roadmap.config import Config
     from roadmap.report import build_report, render_report
     from roadmap.report_text import RICH_LIMIT
