@@ -31,6 +31,7 @@ from roadmap.work import GOOD_FIRST, available_view, stamp, who_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+    from markupsafe import Markup
 
 SCHEMA = 1
 FORMATS = ("md", "html", "json", "text")
@@ -324,6 +325,29 @@ def item_name(entry: dict[str, Any]) -> str:
 # -- rendering ----------------------------------------------------------------------------------
 
 
+def html_issue(entry: dict[str, Any]) -> Markup:
+    """An issue for HTML: `<a href="url">acme/widgets#12</a> Title`, everything escaped.
+    A filter, not a template macro: a large report shows thousands, and a filter is a
+    plain call where a macro goes through Jinja's calling machinery."""
+    from markupsafe import Markup, escape
+
+    name = escape(f"{clean(entry['repo'], 140)}#{entry['number']}")
+    url = href(entry["url"])
+    shown = f'<a href="{escape(url)}">{name}</a>' if url else name
+    return Markup(f"{shown} {escape(clean(entry['title'], 200))}")
+
+
+def html_person(login: Any) -> Markup:
+    """`<a href="https://github.com/login">@login</a>`, or `@login` escaped when it is not
+    a login (a filter, like `html_issue`)."""
+    from markupsafe import Markup, escape
+
+    url = profile(login)
+    if url:
+        return Markup(f'<a href="{escape(url)}">@{escape(login)}</a>')
+    return escape(f"@{clean(login, 60)}")
+
+
 @functools.cache
 def jinja_env(folder: str | None = None, html: bool = False) -> Environment:
     """The one Jinja environment per template folder and escaping mode, with its filters.
@@ -341,7 +365,8 @@ def jinja_env(folder: str | None = None, html: bool = False) -> Environment:
     )
     env.filters.update(md=md, clean=clean, bar=bar, day=lambda s: (s or "")[:10], when=when,
                        href=href, profile=profile, md_link=md_link, md_issue=md_issue,
-                       md_person=md_person, percent=percent, item_name=item_name)
+                       md_person=md_person, percent=percent, item_name=item_name,
+                       html_issue=html_issue, html_person=html_person)
     env.globals.update(change_counts=change_counts)
     return env
 
