@@ -31,6 +31,7 @@ from urllib3.util.retry import Retry
 
 from roadmap.errors import GitHubError, RateLimited
 from roadmap.model import (
+    Ref,
     RemoteComment,
     RemoteEvent,
     RemoteIssue,
@@ -41,6 +42,7 @@ from roadmap.model import (
 from roadmap.model import (
     parse_time as when,
 )
+from roadmap.parse.refs import ref_of_url, refs_of_text, resolve, urls_of_text
 
 log = logging.getLogger(__name__)
 
@@ -355,24 +357,23 @@ def parse_comment(data: dict[str, Any]) -> RemoteComment | None:
     )
 
 
-_REFERENCE = re.compile(
-    r"(?<![\w/#&])(?:(?P<verb>(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+)?"
-    r"(?:(?P<repo>[\w.-]+/[\w.-]+)?#(?P<number>\d+)"
-    r"|https?://[^\s/]+/(?P<url_repo>[\w.-]+/[\w.-]+)/(?:issues|pull)/(?P<url_number>\d+)))",
-    re.IGNORECASE,
-)
+#: A closing keyword and the word after it, which may be the issue it closes ("Fixes #12").
+_CLOSING = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+(\S+)", re.IGNORECASE)
 
 
 def references(text: str, pr_repo: str) -> dict[tuple[str, int], str]:
-    """The issues a pull request's title and body refer to, by (lower-case repo, number):
-    "closing" when a closing keyword comes first ("Fixes #12"), else "cross-referenced"."""
-    found: dict[tuple[str, int], str] = {}
-    for match in _REFERENCE.finditer(text):
-        repo = (match.group("repo") or match.group("url_repo") or pr_repo).lower()
-        key = (repo, int(match.group("number") or match.group("url_number")))
-        if match.group("verb") or key not in found:
-            found[key] = "closing" if match.group("verb") else "cross-referenced"
-    return found
+    """The issues a pull request's title and body refer to, by (lower-case repo, number),
+    read as the roadmap's own references are (`#12`, `GH-12`, `owner/repo#12`, GitHub
+    URLs): "closing" when a closing keyword comes first, else "cross-referenced"."""
+    closing = {key for match in _CLOSING.finditer(text) for key in _refs(match[1], pr_repo)}
+    return {key: "closing" if key in closing else "cross-referenced"
+            for key in _refs(text, pr_repo)}
+
+
+def _refs(text: str, pr_repo: str) -> list[tuple[str, int]]:
+    found = [resolve(ref, pr_repo) for ref in refs_of_text(text)]
+    found += [ref for url in urls_of_text(text) if isinstance(ref := ref_of_url(url), Ref)]
+    return [(ref.repo.lower(), ref.number) for ref in found if ref.repo]
 
 
 def parse_pull(data: dict[str, Any], pr_repo: str) -> tuple[

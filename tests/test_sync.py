@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from roadmap.errors import RateLimited, StoreBusy
+from roadmap.github import references
 from roadmap.store import Store
 
 from .conftest import run
@@ -173,6 +174,18 @@ def test_cross_reference_is_picked_up_when_the_issue_changes(github_server, stor
 
 def pulls_of(store: Store) -> list[tuple[Any, ...]]:
     return snapshot(store)["pulls"]
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Fixes #1, see #2.", {1: "closing", 2: "cross-referenced"}),
+    ("Also resolves: acme/widgets#3 and GH-4", {3: "closing", 4: "cross-referenced"}),
+    ("closes https://github.com/acme/widgets/issues/5.", {5: "closing"}),
+    ("See #6. Fixes #6", {6: "closing"}),
+    ("abc#7, `x`&#8; and acme/other#9", {}),  # other repositories are not ours here
+])
+def test_a_pull_request_refers_to_issues_as_a_roadmap_does(text, wanted):
+    found = references(text, REPO)
+    assert {n: kind for (repo, n), kind in found.items() if repo == REPO} == wanted
 
 
 def test_a_pull_request_changing_is_seen_though_its_issue_does_not(github_server, stores):
