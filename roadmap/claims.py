@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -46,13 +46,17 @@ class Patterns:
 
     claim: tuple[re.Pattern[str], ...]
     release: tuple[re.Pattern[str], ...]
+    #: These are the default patterns, whose commands the store keeps for each comment.
+    default: bool = False
 
     @classmethod
     def of(cls, claim: Iterable[str] = DEFAULT_CLAIM_PATTERNS,
            release: Iterable[str] = DEFAULT_RELEASE_PATTERNS) -> Patterns:
         flags = re.IGNORECASE
+        claim, release = tuple(claim), tuple(release)
         return cls(tuple(re.compile(p, flags) for p in claim),
-                   tuple(re.compile(p, flags) for p in release))
+                   tuple(re.compile(p, flags) for p in release),
+                   claim == DEFAULT_CLAIM_PATTERNS and release == DEFAULT_RELEASE_PATTERNS)
 
 
 DEFAULT_PATTERNS = Patterns.of()
@@ -124,12 +128,9 @@ def markdown_lines(body: str) -> list[str]:
 
 #: A command in a comment: "claim" or "release", and the login it names (`/assign @bob`).
 Command = tuple[str, str | None]
-#: A comment body's commands: `commands` with the patterns given, or the same remembered.
-Reader = Callable[[str], list[Command]]
 
 
-def comment_intent(comment: RemoteComment, patterns: Patterns = DEFAULT_PATTERNS,
-                   read: Reader | None = None) -> str | None:
+def comment_intent(comment: RemoteComment, patterns: Patterns = DEFAULT_PATTERNS) -> str | None:
     """"claim", "release" or None: what a comment says of its author's work.
 
     The last command in a comment wins (one naming someone else says nothing); bots'
@@ -139,12 +140,12 @@ def comment_intent(comment: RemoteComment, patterns: Patterns = DEFAULT_PATTERNS
     if comment.author_is_bot or not author or author.endswith("[bot]"):
         return None
     # What the store kept, read once when the comment was stored:
-    if comment.commands is not None and patterns is DEFAULT_PATTERNS:
+    if comment.commands is not None and patterns.default:
         said = _kept_commands(comment.commands)
     elif comment.own_words is not None:
         said = _commands(comment.own_words.split("\n") if comment.own_words else [], patterns)
     else:
-        said = read(comment.body) if read else commands(comment.body, patterns)
+        said = commands(comment.body, patterns)
     intent = None
     for kind, who in said:
         if who is None or who.lower() == author.lower():
@@ -177,23 +178,17 @@ def _line_command(line: str, patterns: Patterns) -> Command | None:
 
 def derive_all_claims(records: Iterable[IssueRecord], now: datetime, expiry_days: int,
                       patterns: Patterns = DEFAULT_PATTERNS) -> dict[str, list[Claim]]:
-    """`derive_claims` of each issue, by its ref.
-
-    A body that recurs across the issues (`+1`, `/claim`, the same quoted reply) is read
-    once: its commands depend on nothing else, and reading them is most of the cost.
-    """
-    read = functools.cache(functools.partial(commands, patterns=patterns))
-    return {r.ref: derive_claims(r, now, expiry_days, patterns, read) for r in records}
+    """`derive_claims` of each issue, by its ref."""
+    return {r.ref: derive_claims(r, now, expiry_days, patterns) for r in records}
 
 
 def derive_claims(record: IssueRecord, now: datetime, expiry_days: int,
-                  patterns: Patterns = DEFAULT_PATTERNS,
-                  read: Reader | None = None) -> list[Claim]:
+                  patterns: Patterns = DEFAULT_PATTERNS) -> list[Claim]:
     """The claims active on an issue now (stale ones included and marked)."""
     if record.state == "closed":
         return []
     holders: dict[str, tuple[str, datetime, str]] = {}
-    for when, action, login, kind, evidence in _timeline(record, patterns, read):
+    for when, action, login, kind, evidence in _timeline(record, patterns):
         key = login.lower()
         if action == "claim" and key not in holders:
             holders[key] = (kind, when, evidence)
@@ -217,12 +212,12 @@ def derive_claims(record: IssueRecord, now: datetime, expiry_days: int,
     return sorted(claims, key=lambda c: (c.since, c.login))
 
 
-def _timeline(record: IssueRecord, patterns: Patterns,
-              read: Reader | None) -> list[tuple[datetime, str, str, str, str]]:
+def _timeline(record: IssueRecord,
+              patterns: Patterns) -> list[tuple[datetime, str, str, str, str]]:
     """Claims and releases in time order: (when, action, login, kind, evidence)."""
     entries = []
     for comment in record.comments:
-        intent = comment_intent(comment, patterns, read)
+        intent = comment_intent(comment, patterns)
         if intent and comment.author:
             edited = comment.updated_at > comment.created_at
             when = comment.updated_at if edited else comment.created_at

@@ -9,12 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from roadmap.claims import (
-    DEFAULT_CLAIM_PATTERNS,
-    DEFAULT_PATTERNS,
-    DEFAULT_RELEASE_PATTERNS,
-    Patterns,
-)
+from roadmap.claims import DEFAULT_CLAIM_PATTERNS, DEFAULT_RELEASE_PATTERNS, Patterns
 from roadmap.collector import collector_paused
 from roadmap.config import Config
 from roadmap.model import Claim
@@ -25,10 +20,7 @@ GOOD_FIRST = ("good first issue", "good-first-issue", "beginner", "easy", "e-eas
 
 
 def patterns_of(config: Config) -> Patterns:
-    """The configured claim and release patterns, or the defaults (the very object, whose
-    commands the store keeps for each comment)."""
-    if not config.claim_patterns and not config.release_patterns:
-        return DEFAULT_PATTERNS
+    """The configured claim and release patterns, or the defaults."""
     return Patterns.of(config.claim_patterns or DEFAULT_CLAIM_PATTERNS,
                        config.release_patterns or DEFAULT_RELEASE_PATTERNS)
 
