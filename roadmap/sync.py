@@ -111,8 +111,9 @@ def sync_repo(store: Store, client: GitHubClient, repo: str, label: str, full: b
             asked_at = client.server_time
             sync_issue_list(run)
             sync_departures(run, watch)
-            sync_comments(run)
-            if sync_events(run, asked_at):
+            stale = store.load_stale_details(repo_id)  # what changed: its details lag
+            sync_comments(run, stale)
+            if sync_events(run, stale, asked_at):
                 watch = replace(watch, etag=None)  # some issue must be read again
         sync_pulls(run)
         if watch is not None:  # kept last: an interrupted run is not taken as done
@@ -248,10 +249,9 @@ def reconcile(run: Run, ours: set[int]) -> int:
 # -- comments -------------------------------------------------------------------------------
 
 
-def sync_comments(run: Run) -> None:
+def sync_comments(run: Run, stale: list[StaleIssue]) -> None:
     """Comments of the issues that changed, by whichever way costs fewer calls."""
     store = run.store
-    stale = store.load_stale_details(run.repo_id)
     if not stale:
         return
     cursor = store.load_cursor(run.repo_id, "comments")
@@ -307,7 +307,7 @@ def sync_all_comments(run: Run, cursor: CursorState) -> int:
 # -- events ---------------------------------------------------------------------------------
 
 
-def sync_events(run: Run, asked_at: datetime | None) -> int:
+def sync_events(run: Run, stale: list[StaleIssue], asked_at: datetime | None) -> int:
     """Assignment and label events of the issues that changed; how many of those changed
     in the second GitHub was asked (`asked_at`), and are left to be read again.
 
@@ -319,7 +319,6 @@ def sync_events(run: Run, asked_at: datetime | None) -> int:
     list go back through the window instead.
     """
     store = run.store
-    stale = store.load_stale_details(run.repo_id)
     if not stale:
         return 0
     cursor = store.load_cursor(run.repo_id, "events")

@@ -228,10 +228,6 @@ class Store:
         with self.session() as session:
             return session.scalar(query)
 
-    def load_issue_state(self, issue_id: int) -> str | None:
-        with self.session() as session:
-            return session.scalar(select(Issue.state).where(Issue.id == issue_id))
-
     def load_roadmap_numbers(self, repo_id: int) -> set[int]:
         with self.session() as session:
             return set(session.scalars(select(Issue.number).where(
