@@ -160,13 +160,17 @@ def fixed_store(tmp_path: Path) -> Store:
     return store
 
 
-@pytest.fixture
-def report(tmp_path) -> dict[str, Any]:
-    store = fixed_store(tmp_path)
+def report_of(store: Store, title: str) -> dict[str, Any]:
+    """The report of `store` at NOW since SINCE; the store is closed after."""
     try:
-        return build_report(store, gather(store, Config(), NOW), "Widgets roadmap", NOW, SINCE)
+        return build_report(store, gather(store, Config(), NOW), title, NOW, SINCE)
     finally:
         store.close()
+
+
+@pytest.fixture
+def report(tmp_path) -> dict[str, Any]:
+    return report_of(fixed_store(tmp_path), "Widgets roadmap")
 
 
 # -- goldens ------------------------------------------------------------------------------------
@@ -262,11 +266,7 @@ def hostile_store(tmp_path: Path) -> Store:
 
 @pytest.fixture
 def hostile(tmp_path) -> dict[str, Any]:
-    store = hostile_store(tmp_path)
-    try:
-        return build_report(store, gather(store, Config(), NOW), "<b>Title</b> | x", NOW, SINCE)
-    finally:
-        store.close()
+    return report_of(hostile_store(tmp_path), "<b>Title</b> | x")
 
 
 def unescaped_pipes(line: str) -> int:
