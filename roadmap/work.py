@@ -31,8 +31,10 @@ def gather(store: Store, config: Config, now: datetime) -> Overview:
         items = [StatusItem(r.id, r.number, r.title, r.level, r.parent, r.status, r.refs)
                  for r in store.load_items()]
         manual = [ManualLink(*entry) for entry in store.load_manual_links()]
-        return build_overview(items, store.load_records(), manual, now,
-                              config.claim_expiry_days, config.stale_days, patterns_of(config))
+        patterns = patterns_of(config)
+        records = store.load_records(words=not patterns.default)
+        return build_overview(items, records, manual, now, config.claim_expiry_days,
+                              config.stale_days, patterns)
 
 
 def stamp(moment: datetime | None) -> str | None:

@@ -127,6 +127,34 @@ def test_kept_commands_name_who(store):
     assert comment_intent(replace(record.comments[0], author="bob")) == "release"
 
 
+def test_records_load_only_what_links_and_claims_read(store):
+    """A body only when it may name an item; comments of open issues only; without
+    words, a comment's text only when its commands were not kept (an older row)."""
+    repo_id = store.save_repo(RemoteRepo(77, "acme/widgets", "https://github.com/acme/widgets"))
+    marked = "Some context.\n\n**ROADMAP:** 1.2"
+    store.save_issue_page(repo_id, [issue(1, body="Just text."), issue(2, body=marked),
+                                    issue(3, state="closed", labels=("roadmap", "x"))],
+                          "roadmap", None)
+    stamp = datetime(2026, 11, 1, tzinfo=UTC)
+    store.save_comments(repo_id, [RemoteComment(n, number, "bob", False, "/claim", f"u{n}",
+                                                stamp, stamp)
+                                  for n, number in ((1, 1), (2, 2), (3, 3))], None)
+    with store.engine.begin() as connection:  # as a store older than migration 0004 left it
+        connection.execute(text("UPDATE comments SET commands = NULL, own_words = NULL "
+                                "WHERE id = 2"))
+    full = {r.number: r for r in store.load_records()}
+    lean = {r.number: r for r in store.load_records(words=False)}
+    for records in (full, lean):
+        assert [records[n].body for n in (1, 2, 3)] == ["", marked, ""]
+        assert records[3].comments == [] and records[3].labels == ["roadmap", "x"]
+        assert [c.id for c in records[1].comments + records[2].comments] == [1, 2]
+        assert [comment_intent(c) for c in records[1].comments + records[2].comments] == [
+            "claim", "claim"]
+    assert full[1].comments[0].body == "/claim"
+    assert (lean[1].comments[0].body, lean[1].comments[0].commands) == ("", "claim")
+    assert lean[2].comments[0].body == "/claim"  # nothing kept: the body is read
+
+
 def test_items_are_stored(store):
     roadmap = parse_roadmap("# Plan\n\n## 1. Ship ✅\n\nSee #4.\n\n### 1.1 Docs\n",
                             repo="acme/widgets")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +16,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, delete, event, func, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Text,
+    case,
+    cast,
+    delete,
+    event,
+    func,
+    literal,
+    null,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -388,30 +403,51 @@ class Store:
             return list(session.scalars(select(RoadmapItem.id).order_by(RoadmapItem.position)))
 
 
-    def load_records(self) -> list[IssueRecord]:
-        """Every roadmap issue with its comments, events and linked pull requests."""
+    def load_records(self, words: bool = True) -> list[IssueRecord]:
+        """Every roadmap issue with its comments, events and linked pull requests.
+
+        Only what links, claims and status read is loaded: an issue's body when it may
+        hold a `Roadmap:` line (else ""), and comments on open issues only (a closed
+        issue has no claims). Without `words` (the default claim patterns), a comment's
+        body and own words are left out too ("" and None) when its commands were kept.
+        """
         # Rows of plain columns, not ORM objects: building 30,000 entities was half of a
-        # large report's time (issue 5). Rows of other issues are skipped here: asking
-        # SQLite for the roadmap's only, by index, was slower than reading them all.
+        # large report's time (issue 5). A 10,000-issue store's bodies and comments are
+        # megabytes of text that nothing here reads.
+        body = case((Issue.body.ilike("%roadmap%"), Issue.body), else_=literal(""))
+        said = (Comment.body, Comment.own_words) if words else (
+            case((Comment.commands.is_(None), Comment.body), else_=literal("")), null())
         with self.session() as session:
             read = session.connection().execute
-            records = {issue_id: IssueRecord(*fields) for issue_id, *fields in read(
-                select(Issue.id, Repository.full_name, Issue.number, Issue.title, Issue.body,
+            decoded: dict[str, list[str]] = {}  # most issues share their labels' text
+
+            def strings(raw: str | None) -> list[str]:
+                if raw not in decoded:
+                    decoded[raw] = [str(s) for s in json.loads(raw or "[]")]
+                return list(decoded[raw])
+
+            records = {issue_id: IssueRecord(repo, number, title, content, state, reason, pull,
+                                             author, strings(labels), strings(assignees),
+                                             *rest)
+                       for issue_id, repo, number, title, content, state, reason, pull, author,
+                       labels, assignees, *rest in read(
+                select(Issue.id, Repository.full_name, Issue.number, Issue.title, body,
                        Issue.state, Issue.state_reason, Issue.is_pull_request, Issue.author,
-                       Issue.labels, Issue.assignees, Issue.created_at, Issue.updated_at,
-                       Issue.closed_at, Issue.html_url)
+                       cast(Issue.labels, Text), cast(Issue.assignees, Text), Issue.created_at,
+                       Issue.updated_at, Issue.closed_at, Issue.html_url)
                 .join(Repository).where(Issue.on_roadmap.is_(True))
                 .order_by(Repository.full_name, Issue.number)).all()}
-            comments = read(select(
-                Comment.issue_id, Comment.id, Comment.author, Comment.author_is_bot,
-                Comment.body, Comment.html_url, Comment.created_at, Comment.updated_at,
-                Comment.own_words, Comment.commands,
-            ).order_by(Comment.created_at, Comment.id)).all()
-            for issue_id, comment_id, author, bot, body, url, created, updated, *kept in comments:
+            rows = read(select(
+                Comment.issue_id, Comment.id, Comment.author, Comment.author_is_bot, said[0],
+                Comment.html_url, Comment.created_at, Comment.updated_at, said[1],
+                Comment.commands,
+            ).join(Issue).where(Issue.on_roadmap.is_(True), Issue.state == "open")
+              .order_by(Comment.created_at, Comment.id)).all()
+            for issue_id, comment_id, author, bot, content, url, created, updated, *kept in rows:
                 if issue_id in records:
                     record = records[issue_id]
                     record.comments.append(RemoteComment(comment_id, record.number, author, bot,
-                                                         body, url, created, updated, *kept))
+                                                         content, url, created, updated, *kept))
             events = read(select(Event.issue_id, Event.id, Event.event, Event.actor,
                                  Event.subject, Event.created_at)
                           .order_by(Event.created_at, Event.id)).all()
