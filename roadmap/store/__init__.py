@@ -419,7 +419,7 @@ class Store:
             case((Comment.commands.is_(None), Comment.body), else_=literal("")), null())
         with self.session() as session:
             read = session.connection().execute
-            decoded: dict[str, list[str]] = {}  # most issues share their labels' text
+            decoded: dict[str | None, list[str]] = {}  # most issues share their labels' text
 
             def strings(raw: str | None) -> list[str]:
                 if raw not in decoded:
