@@ -141,22 +141,24 @@ class ItemTitles:
 
         title = utils.default_process(title)
         words = set(title.split())
-        shared = {n for word in words for n in self.by_word.get(word, ())}
-        sharing = sorted(shared)
-        others = [n for n in range(len(self.titles)) if n not in shared]
+        # Each measure sees the whole list with the other kind's items as None (which
+        # rapidfuzz skips): positions stay the items', and no list is built item by item.
+        sharing: list[str | None] = [None] * len(self.titles)
+        others: list[str | None] = list(self.sorted_words)
+        for word in words:
+            for n in self.by_word.get(word, ()):
+                sharing[n], others[n] = self.titles[n], None
         found: list[tuple[float, int]] = []  # (score, -position): the first best is the max
-        best = process.extractOne(title, [self.titles[n] for n in sharing],
-                                  scorer=fuzz.token_set_ratio, processor=None,
-                                  score_cutoff=SUGGESTION_THRESHOLD)
+        best = process.extractOne(title, sharing, scorer=fuzz.token_set_ratio,
+                                  processor=None, score_cutoff=SUGGESTION_THRESHOLD)
         if best is not None:
-            found.append((best[1], -sharing[best[2]]))
+            found.append((best[1], -best[2]))
         # The best of the rest by `ratio` (a point lower: its rounding may differ by a hair),
         # then scored as `extractOne` would have scored it.
-        near = process.extractOne(" ".join(sorted(words)), [self.sorted_words[n] for n in others],
-                                  scorer=fuzz.ratio, processor=None,
-                                  score_cutoff=SUGGESTION_THRESHOLD - 1)
+        near = process.extractOne(" ".join(sorted(words)), others, scorer=fuzz.ratio,
+                                  processor=None, score_cutoff=SUGGESTION_THRESHOLD - 1)
         if near is not None:
-            n = others[near[2]]
+            n = near[2]
             score = fuzz.token_set_ratio(title, self.titles[n], processor=None)
             if score >= SUGGESTION_THRESHOLD:
                 found.append((score, -n))
