@@ -126,5 +126,16 @@ JSON = st.recursive(
 
 @settings(max_examples=300, deadline=None)
 @given(JSON)
-def test_json_report_text_is_json_dumps_indented(value):
-    assert to_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+def test_json_report_text_is_the_same_json_a_line_per_key_and_element(value):
+    text = to_json(value)
+    assert json.loads(text) == json.loads(json.dumps(value))  # floats: as JSON reads them
+    lines = text.split("\n")
+    if isinstance(value, list) and value:  # [, each element on one line, ]
+        assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(value) + 2
+        assert [json.loads(line.strip().removesuffix(",")) for line in lines[1:-1]] == [
+            json.loads(json.dumps(element)) for element in value]
+    elif isinstance(value, dict) and value:  # every key starts a line
+        assert lines[0] == "{" and lines[-1] == "}"
+        assert len([line for line in lines if line.startswith('  "')]) == len(value)
+    else:
+        assert text == json.dumps(value, ensure_ascii=False)
