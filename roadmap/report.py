@@ -19,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup, escape
+
 from roadmap.config import DEFAULT_LABEL
 from roadmap.errors import InputError
 from roadmap.history import changes_between
@@ -30,7 +32,6 @@ from roadmap.work import GOOD_FIRST, available_view, stamp, who_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-    from markupsafe import Markup
 
 SCHEMA = 1
 FORMATS = ("md", "html", "json", "text")
@@ -223,6 +224,9 @@ _DROP = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\
 def clean(text: Any, limit: int = 300) -> str:
     """Untrusted text made safe to show: one line, no control or direction characters,
     at most `limit` characters."""
+    if type(text) is str and len(text) <= limit and text.isprintable() and (
+            "  " not in text and text[:1] != " " and text[-1:] != " "):
+        return text  # most text: nothing to take out (printable means no tab or newline)
     value = str(text if text is not None else "")
     if not value.isprintable():
         value = "".join(_clean_char(ch) for ch in value)
@@ -328,8 +332,6 @@ def html_issue(entry: dict[str, Any]) -> Markup:
     """An issue for HTML: `<a href="url">acme/widgets#12</a> Title`, everything escaped.
     A filter, not a template macro: a large report shows thousands, and a filter is a
     plain call where a macro goes through Jinja's calling machinery."""
-    from markupsafe import Markup, escape
-
     name = escape(f"{clean(entry['repo'], 140)}#{entry['number']}")
     url = href(entry["url"])
     shown = f'<a href="{escape(url)}">{name}</a>' if url else name
@@ -339,8 +341,6 @@ def html_issue(entry: dict[str, Any]) -> Markup:
 def html_person(login: Any) -> Markup:
     """`<a href="https://github.com/login">@login</a>`, or `@login` escaped when it is not
     a login (a filter, like `html_issue`)."""
-    from markupsafe import Markup, escape
-
     url = profile(login)
     if url:
         return Markup(f'<a href="{escape(url)}">@{escape(login)}</a>')

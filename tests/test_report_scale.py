@@ -1,7 +1,7 @@
 """What a large report relies on to stay fast (issue 5), checked against the plain way:
 comment bodies read once per report, store times read straight from SQLite's text, the
 rich view formatting only the rows it shows, suggestions scoring only close items, JSON
-indented without the standard library's pure-Python encoder."""
+written by the C encoder, clean text let through as it is."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sqlalchemy import text
 from roadmap.claims import DEFAULT_PATTERNS, Patterns, derive_all_claims, derive_claims
 from roadmap.link import SUGGESTION_THRESHOLD, ItemTitles, LinkItem
 from roadmap.model import IssueRecord, RemoteComment, RemoteIssue, RemoteRepo
-from roadmap.report import to_json
+from roadmap.report import clean, to_json
 from roadmap.store import Store
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -139,3 +139,15 @@ def test_json_report_text_is_the_same_json_a_line_per_key_and_element(value):
         assert len([line for line in lines if line.startswith('  "')]) == len(value)
     else:
         assert text == json.dumps(value, ensure_ascii=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text() | st.sampled_from(["a  b", " a", "a ", "a\tb", "\u202eevil", "x" * 400]),
+       st.integers(min_value=1, max_value=400))
+def test_clean_text_is_one_printable_line_within_the_limit(value, limit):
+    out = clean(value, limit)
+    assert len(out) <= limit and out == out.strip() and "  " not in out
+    assert all(ch.isprintable() or ch == "\u200d" for ch in out)  # the emoji joiner stays
+    assert clean(out, limit) == out
+    if value.isprintable() and " ".join(value.split()) == value and len(value) <= limit:
+        assert out == value
