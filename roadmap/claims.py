@@ -214,22 +214,29 @@ def derive_claims(record: IssueRecord, now: datetime, expiry_days: int,
 
 def _timeline(record: IssueRecord,
               patterns: Patterns) -> list[tuple[datetime, str, str, str, str]]:
-    """Claims and releases in time order: (when, action, login, kind, evidence)."""
-    entries = []
+    """Claims and releases in time order: (when, action, login, kind, evidence).
+
+    In the same second, comments come before events, each in the order GitHub made them
+    (by id): the store gives them in no particular order.
+    """
+    entries: list[tuple[tuple[datetime, int, int], tuple[datetime, str, str, str, str]]] = []
     for comment in record.comments:
         intent = comment_intent(comment, patterns)
         if intent and comment.author:
             edited = comment.updated_at > comment.created_at
             when = comment.updated_at if edited else comment.created_at
             note = f"{comment.html_url} (edited)" if edited else comment.html_url
-            entries.append((when, intent, comment.author, "comment", note))
+            entries.append(((when, 0, comment.id),
+                            (when, intent, comment.author, "comment", note)))
     for event in record.events:
         if event.event in ("assigned", "unassigned") and event.subject:
             action = "claim" if event.event == "assigned" else "release"
             by = f" by @{event.actor}" if event.actor and event.actor != event.subject else ""
-            entries.append((event.created_at, action, event.subject, "assigned",
-                            f"assigned{by} on GitHub"))
-    return sorted(entries, key=lambda e: e[0])
+            entries.append(((event.created_at, 1, event.id),
+                            (event.created_at, action, event.subject, "assigned",
+                             f"assigned{by} on GitHub")))
+    entries.sort(key=lambda e: e[0])
+    return [entry for _, entry in entries]
 
 
 def _activity(record: IssueRecord, key: str) -> list[datetime]:
