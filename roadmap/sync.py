@@ -316,7 +316,8 @@ def sync_events(run: Run, stale: list[StaleIssue], asked_at: datetime | None) ->
     changed issues' new ones, except an issue new to the store (it joined the roadmap)
     whose older events matter too: a few such issues get their whole timeline, which
     also names the pull requests that mention them; many (a first sync) make the
-    list go back through the window instead.
+    list go back through the window instead, and the pull requests are then read as
+    by a first sync (their cursor is dropped first, so an interruption keeps it so).
     """
     store = run.store
     if not stale:
@@ -328,6 +329,8 @@ def sync_events(run: Run, stale: list[StaleIssue], asked_at: datetime | None) ->
             read_timeline(run, issue)
         read_repo_events(run, int(cursor.position), cursor.etag)
     else:
+        if joined:  # their pull requests may be older than the last read of the list
+            store.save_cursor(None, run.repo_id, "pulls", CursorState(None, None, None))
         read_repo_events(run, None, None)
     return store.mark_details(run.repo_id, [issue.id for issue in stale], asked_at)
 

@@ -13,6 +13,7 @@ import pytest
 from roadmap.errors import RateLimited, StoreBusy
 from roadmap.github import references
 from roadmap.store import Store
+from roadmap.sync import PER_ISSUE_LIMIT
 
 from .conftest import run
 from .github_server.fixtures import github_server_fixture, seed_acme
@@ -229,6 +230,28 @@ def test_an_issue_joining_the_roadmap_brings_its_older_events_and_pull_requests(
     data = snapshot(store)
     assert (late, "assigned", "carol") in {(e[0], e[2], e[4]) for e in data["events"]}
     assert [(row[0], row[1].rsplit("/", 1)[1]) for row in data["pulls"]] == [(late, str(pr))]
+    assert data == full_sync_of(github_server, stores)
+
+
+def test_many_issues_joining_at_once_bring_their_older_pull_requests(github_server, stores):
+    """More than PER_ISSUE_LIMIT joining issues get no timeline each: the pull requests
+    are read again as by a first sync, though none changed since the last read."""
+    seed(github_server)
+    store = stores()
+    late = [github_server.create_issue(REPO, f"Later {n}") for n in range(PER_ISSUE_LIMIT + 1)]
+    pr = github_server.create_issue(REPO, "Start on it", body=f"Fixes #{late[-1]}",
+                                    user="carol", pull_request=True)
+    github_server.clock.advance(60)
+    sync(github_server, store)
+    github_server.clock.advance(60)
+    for number in late:
+        github_server.add_label(REPO, number, "roadmap")
+    github_server.clock.advance(60)
+    github_server.log.clear()
+    sync(github_server, store)
+    assert not any(r.path.endswith("/timeline") for r in github_server.log)
+    data = snapshot(store)
+    assert [(row[0], row[1].rsplit("/", 1)[1]) for row in data["pulls"]] == [(late[-1], str(pr))]
     assert data == full_sync_of(github_server, stores)
 
 
