@@ -93,4 +93,12 @@ def describe(row: HistoryRow) -> Happening | None:
 
 
 def changes_between(store: Store, since: datetime, until: datetime) -> list[Happening]:
-    return [h for row in store.load_changes(since, until) if (h := describe(row))]
+    """What changed after `since`, up to `until`.
+
+    The first record is where history starts, not a change: every fact is new to the
+    store then (a 10,000-issue roadmap's first sync would be 10,000 "issue added").
+    """
+    start = store.load_history_start()
+    if start is None:
+        return []
+    return [h for row in store.load_changes(max(since, start), until) if (h := describe(row))]

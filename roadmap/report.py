@@ -71,10 +71,17 @@ def build_report(store: Store, overview: Overview, title: str | None, now: datet
     """Everything a report says, as the documented JSON shape (`schema` 1).
 
     `since` None means since the previous report, else `DEFAULT_SINCE` ago; `label`, the
-    one every roadmap issue carries, is left out of the help-wanted labels.
+    one every roadmap issue carries, is left out of the help-wanted labels. Changes go
+    back to where history starts at most: the first sync's facts are not changes.
     """
     last_sync = store.load_last_sync()
     since = since or store.load_last_report() or now - DEFAULT_SINCE
+    warnings = _warnings(overview, last_sync, now)
+    start = store.load_history_start()
+    if start is not None and since < start:
+        since = start
+        warnings.append(f"History starts at the first sync, {stamp(start)}: the changes "
+                        "are those since then.")
     sections = [_section(overview, s) for s in overview.items if s.item.parent is None]
     return {
         "schema": SCHEMA,
@@ -83,7 +90,8 @@ def build_report(store: Store, overview: Overview, title: str | None, now: datet
         "last_sync": stamp(last_sync),
         "stale_data": last_sync is None or now - last_sync > FRESH,
         "since": stamp(since),
-        "warnings": _warnings(overview, last_sync, now),
+        "history_start": stamp(start),
+        "warnings": warnings,
         "totals": _totals(overview, sections),
         "sections": sections,
         "people": _people(overview),

@@ -459,7 +459,9 @@ def test_since_finds_exactly_the_changes_made_between_syncs(github_server, cli_e
         for title in ("Keep me", "Close me", "Claim me", "Rename me"))
     settle(server)
     ok("sync")
-    assert changes_of(report_json("--since", "1h"))[0][0] == "issue added"  # the first sync
+    first = report_json("--since", "1h")  # the first sync's facts are where history starts
+    assert first["changes"] == [] and first["since"] == first["history_start"]
+    assert any("History starts at the first sync" in w for w in first["warnings"])
     between = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     added = server.create_issue(REPO, "Added later", labels=["roadmap"])
     settle(server)
@@ -487,11 +489,17 @@ def test_default_since_is_the_previous_report(github_server, cli_env):
     first = server.create_issue(REPO, "First", labels=["roadmap"])
     settle(server)
     ok("sync")
-    assert [c[1] for c in changes_of(report_json())] == [f"{REPO}#{first}"]
+    assert changes_of(report_json()) == []  # the first sync is no change
     server.close(REPO, first)
     settle(server)
     ok("sync")
     assert changes_of(report_json()) == [("issue closed", f"{REPO}#{first}", "completed")]
+    later = server.create_issue(REPO, "Later", labels=["roadmap"])
+    settle(server)
+    ok("sync")
+    data = report_json()
+    assert changes_of(data) == [("issue added", f"{REPO}#{later}", "open")]
+    assert not any("History" in w for w in data["warnings"])
 
 
 def test_report_without_since_and_without_reports_goes_back_seven_days(tmp_path):

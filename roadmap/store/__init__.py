@@ -511,9 +511,15 @@ class Store:
     def load_changes(self, since: datetime, until: datetime) -> list[HistoryRow]:
         """Changes recorded after `since`, up to `until`, oldest first."""
         with self.session() as session:
-            return [HistoryRow(c.at, c.key, c.value, c.previous) for c in session.scalars(
-                select(Change).where(Change.at > since, Change.at <= until)
+            return [HistoryRow(*row) for row in session.connection().execute(
+                select(Change.at, Change.key, Change.value, Change.previous)
+                .where(Change.at > since, Change.at <= until)
                 .order_by(Change.at, Change.id))]
+
+    def load_history_start(self) -> datetime | None:
+        """When the first facts were recorded: where history starts."""
+        with self.session() as session:
+            return session.scalar(select(func.min(Change.at)))
 
     def load_last_sync(self) -> datetime | None:
         with self.session() as session:
