@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -46,6 +48,22 @@ def test_migrations_give_exactly_the_models_schema(store):
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
     assert migrate.current_revision(store.engine) == migrate.head_revision(store.engine)
+
+
+def test_head_is_the_newest_migration_and_checking_needs_no_alembic(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}")
+    assert migrate.head_revision(engine) == migrate.HEAD
+    engine.dispose()
+    code = ("import sys; from roadmap.store import Store\n"
+            f"Store.open('sqlite:///{tmp_path / 'r.db'}').close()\n"
+            "print('alembic' in sys.modules)")
+
+    def alembic_imported() -> str:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert alembic_imported() == "True"  # a new store: migrated
+    assert alembic_imported() == "False"  # a current one: one query
 
 
 def test_sqlite_settings(tmp_path):

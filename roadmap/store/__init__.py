@@ -590,7 +590,7 @@ def _upgrade(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         migrate.upgrade(engine)
         return
-    if migrate.current_revision(engine) == migrate.head_revision(engine):
+    if migrate.current_revision(engine) == migrate.HEAD:
         return
     ddl = engine.execution_options()  # shares the pool; listeners added here are its own
     event.listen(ddl, "begin", _begin_immediate)
