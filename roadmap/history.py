@@ -32,8 +32,13 @@ def current_facts(overview: Overview) -> dict[str, str]:
 
 def record_history(store: Store, overview: Overview, at: datetime) -> int:
     """Write the facts that changed since the last record; how many changed."""
+    return record_facts(store, current_facts(overview), at)
+
+
+def record_facts(store: Store, facts: dict[str, str], at: datetime) -> int:
+    """Write those of `facts` that changed since the last record, and those no longer
+    among them as gone; how many changed."""
     latest = store.load_latest_facts()
-    facts = current_facts(overview)
     changes: list[tuple[str, str | None, str | None]] = [
         (key, value, latest.get(key)) for key, value in facts.items()
         if latest.get(key) != value
