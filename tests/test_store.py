@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from roadmap.claims import Patterns, comment_intent
+from roadmap.history import changes_between, record_facts
 from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo
 from roadmap.parse import parse_roadmap
 from roadmap.store import CursorState, Store, migrate
@@ -213,3 +214,21 @@ def test_issues_on_an_empty_store(tmp_path):
     result = run("--db", f"sqlite:///{tmp_path / 'r.db'}", "issues")
     assert result.exit_code == 0
     assert "no roadmap issues in the store" in result.output
+
+
+def test_history_keeps_changes_only_and_starts_at_the_first_record(store):
+    t0, t1, t2 = (datetime(2026, 11, day, 9, tzinfo=UTC) for day in (1, 2, 3))
+    facts = {"issue:acme/widgets#1": "open", "title:acme/widgets#1": "One",
+             "claim:acme/widgets#1:bob": "active"}
+    assert record_facts(store, facts, t0) == 3
+    assert record_facts(store, facts, t1) == 0  # nothing changed: nothing written
+    later = {"issue:acme/widgets#1": "closed:completed", "title:acme/widgets#1": "One",
+             "issue:acme/widgets#2": "open", "title:acme/widgets#2": "Two"}
+    assert record_facts(store, later, t2) == 4  # closed, #2 added (issue, title), claim gone
+    assert len(store.load_changes(t0 - timedelta(days=1), t2)) == 7
+    assert store.load_history_start() == t0
+    happened = [(h.kind, h.subject) for h in changes_between(store, t0 - timedelta(days=1), t2)]
+    assert sorted(happened) == [("issue added", "acme/widgets#2"),
+                                ("issue closed", "acme/widgets#1"),
+                                ("released", "acme/widgets#1")]  # not the first record's
+    assert changes_between(store, t2, t2 + timedelta(days=1)) == []
