@@ -398,10 +398,10 @@ def render_report(report: dict[str, Any], format: str, template: Path | None = N
 
 
 def to_json(value: Any) -> str:
-    """JSON with one key of an object per line and one element of a list per line, each
-    element on a line of its own: two reports diff entry by entry, and a 10,000-issue
-    report is written by the standard library's C encoder, not its pure-Python indenting
-    (which took a sixth of the report's time, issue 5)."""
+    """JSON with each key of an object starting a line and each element of a list on
+    one line: two reports diff entry by entry, and a 10,000-issue report is written by
+    the standard library's C encoder, not its pure-Python indenting (which took a sixth
+    of the report's time, issue 5)."""
     out: list[str] = []
     _write_json(value, out, "\n")
     return "".join(out)
