@@ -80,8 +80,8 @@ def build_report(store: Store, overview: Overview, title: str | None, now: datet
     start = store.load_history_start()
     if start is not None and since < start:
         since = start
-        warnings.append(f"History starts at the first sync, {stamp(start)}: the changes "
-                        "are those since then.")
+        warnings.append(f"History starts at {when(stamp(start))}, its first record: what "
+                        "changed before then is not known.")
     sections = [_section(overview, s) for s in overview.items if s.item.parent is None]
     return {
         "schema": SCHEMA,
