@@ -252,7 +252,9 @@ def issue_number_of(url: str) -> int | None:
 
 @dataclass(slots=True)
 class IssueRecord:
-    """Everything the store knows of one roadmap issue, for links, claims and status."""
+    """What links, claims and status read of one roadmap issue: from the store, the body
+    only when it may name an item and comments only while the issue is open (see
+    `Store.load_records`)."""
 
     repo: str
     number: int
