@@ -318,6 +318,19 @@ def test_edited_claim_after_a_release_counts():
     assert claim.since == at(5)
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_in_one_second_comments_count_before_events_each_in_the_order_made(reverse):
+    """The store gives them in no particular order: the same second is ordered by source
+    (comments, then assignment events), then by id."""
+    claim, release = comment("alice", "/claim", at(1)), comment("alice", "/unclaim", at(1))
+    assigned, unassigned = event("assigned", "bob", at(2)), event("unassigned", "bob", at(2))
+    late = comment("bob", "/claim", at(2))  # before the events of its second, so released
+    comments, events = [claim, release, late], [assigned, unassigned]
+    if reverse:
+        comments, events = comments[::-1], events[::-1]
+    assert holders(record(comments, events)) == []
+
+
 def test_closed_issue_has_no_active_claims():
     rec = record([comment("alice", "/claim", at(1))], assignees=["bob"],
                  pulls=[pull("carol")], state="closed")
