@@ -9,11 +9,12 @@ target is missed.
 The store is built directly through the store API (no server): a 300-item roadmap
 (10 sections of 29 items), synthetic issues linked by reference, label and body marker
 (some linked to nothing), comments with claims, releases, chatter, quoted and fenced
-commands, assignees, stale and conflicting claims, and two recorded syncs with changes
-between them. Each format is then measured in a fresh interpreter of its own, after one
-unmeasured run (imports, template compilation): the best of `--repeat` runs of the whole
-report (gather from the store, build, render), each stage's CPU seconds, the peak of
-Python allocations under `tracemalloc` (one more run) and the process's peak RSS.
+commands, assignees, stale and conflicting claims, label and assignment events, a linked
+pull request per twenty issues, and two recorded syncs with changes between them. Each
+format is then measured in a fresh interpreter of its own, after one unmeasured run
+(imports, template compilation): the best of `--repeat` runs of the whole report
+(gather from the store, build, render), each stage's CPU seconds, the peak of Python
+allocations under `tracemalloc` (one more run) and the process's peak RSS.
 
 A shared machine's speed drifts by a third or more over tens of seconds, so the formats
 take turns: `--rounds` rounds, each measuring every format once in that way. The table
@@ -89,6 +90,8 @@ def build_store(path: Path, issues: int, comments: int, items: int, seed: int = 
     for start in range(0, len(made), 1000):
         store.save_issue_page(repo_id, made[start:start + 1000], "roadmap", None)
     store.save_comments(repo_id, _comments(made, comments, rng), None)
+    store.save_events(repo_id, _events(made, rng), None, store.load_issue_ids(repo_id))
+    store.save_pulls(_pulls(made, rng), store.load_issue_keys())
     record_history(store, gather(store, Config(), NOW - timedelta(days=8)),
                    NOW - timedelta(days=8))
     _change(store, repo_id, made, rng, ids)
@@ -146,6 +149,41 @@ def _comments(issues: list[Any], count: int, rng: random.Random) -> list[Any]:
         found.append(RemoteComment(
             50_000_000 + n, issue.number, f"user{rng.randint(1, 500)}", rng.random() < 0.02,
             body, f"{issue.html_url}#issuecomment-{50_000_000 + n}", at, at))
+    return found
+
+
+def _events(issues: list[Any], rng: random.Random) -> list[tuple[int, Any]]:
+    """Each issue labelled when opened; its assignments, and one in thirty unassigned."""
+    from roadmap.model import RemoteEvent
+
+    found: list[tuple[int, Any]] = []
+    for issue in issues:
+        found.append((issue.number, RemoteEvent(len(found) + 1, "labeled", issue.author,
+                                                "roadmap", issue.created_at)))
+        for login in issue.assignees:
+            found.append((issue.number, RemoteEvent(len(found) + 1, "assigned", "maintainer",
+                                                    login, issue.created_at)))
+        if rng.random() < 1 / 30:
+            login, at = f"user{rng.randint(1, 500)}", issue.created_at + timedelta(days=1)
+            found.append((issue.number, RemoteEvent(len(found) + 1, "assigned", "maintainer",
+                                                    login, at)))
+            found.append((issue.number, RemoteEvent(len(found) + 1, "unassigned",
+                                                    "maintainer", login, at + timedelta(1))))
+    return found
+
+
+def _pulls(issues: list[Any], rng: random.Random) -> list[tuple[Any, dict[tuple[str, int], str]]]:
+    """One pull request per twenty issues, each closing one; one in ten still open."""
+    from roadmap.model import RemotePull
+
+    found = []
+    for n, issue in enumerate(rng.sample(issues, len(issues) // 20), start=1):
+        number = 100_000 + n
+        pull = RemotePull(f"https://github.com/{REPO}/pull/{number}", REPO, number,
+                          f"Fix #{issue.number}", "open" if n % 10 == 0 else "closed",
+                          n % 10 != 0, f"user{rng.randint(1, 500)}", "closing",
+                          issue.updated_at)
+        found.append((pull, {(REPO, issue.number): "closing"}))
     return found
 
 
