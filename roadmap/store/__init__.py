@@ -81,7 +81,6 @@ class StaleIssue(NamedTuple):
     updated_at: datetime
     comments: int  # as GitHub counts them
     stored_comments: int
-    state: str
     never_read: bool  # no details were ever read for it
 
 
@@ -262,7 +261,7 @@ class Store:
         with self.session() as session:
             return [StaleIssue(*row) for row in session.execute(
                 select(Issue.id, Issue.number, Issue.updated_at, Issue.comments, stored,
-                       Issue.state, Issue.details_at.is_(None))
+                       Issue.details_at.is_(None))
                 .where(Issue.repo_id == repo_id, Issue.on_roadmap.is_(True),
                        (Issue.details_at.is_(None)) | (Issue.details_at < Issue.updated_at))
                 .order_by(Issue.updated_at)
