@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,13 +21,14 @@ from typing import Any
 from roadmap.errors import RateLimited
 from roadmap.github import (
     GitHubClient,
+    Page,
     parse_comment,
     parse_issue,
     parse_pull,
     parse_repo_event,
     parse_timeline,
 )
-from roadmap.model import RemoteComment, RemoteEvent, RemoteIssue, RemotePull, parse_time
+from roadmap.model import RemoteComment, RemoteIssue, parse_time
 from roadmap.store import CursorState, StaleIssue, Store
 
 log = logging.getLogger(__name__)
@@ -359,25 +360,33 @@ def read_repo_events(run: Run, floor: int | None, etag: str | None) -> None:
         return  # 304: no event in the repository since
     ids = store.load_issue_ids(run.repo_id)
     start = run.window_start() if floor is None else None
+
+    def read_before(entry: dict[str, Any]) -> bool:
+        if floor is not None:
+            return int(entry.get("id") or 0) <= floor
+        created = parse_time(entry.get("created_at"))
+        return start is not None and created is not None and created < start
+
     first_etag, newest = page.etag, floor or 0
-    while True:
-        kept: list[tuple[int, RemoteEvent]] = []
-        done = False
-        for entry in page.items or []:
-            event_id, created = int(entry.get("id") or 0), parse_time(entry.get("created_at"))
-            if (floor is not None and event_id <= floor) or (
-                    start is not None and created is not None and created < start):
-                done = True
-                break
-            newest = max(newest, event_id)
-            if (parsed := parse_repo_event(entry)) is not None:
-                kept.append(parsed)
+    for entries in newest_first(client, page, read_before):
+        newest = max([newest, *(int(entry.get("id") or 0) for entry in entries)])
+        kept = [parsed for entry in entries if (parsed := parse_repo_event(entry)) is not None]
         store.save_events(run.repo_id, kept, None, ids)
         run.tick("events", len(kept))
-        if done or page.next_url is None:
-            break
-        page = client.get_page(page.next_url)
     store.save_cursor(None, run.repo_id, "events", CursorState(str(newest), None, first_etag))
+
+
+def newest_first(client: GitHubClient, page: Page,
+                 read_before: Callable[[dict[str, Any]], bool]) -> Iterator[list[dict[str, Any]]]:
+    """A newest-first list's entries, a page at a time from `page` on, down to the first
+    one `read_before` says an earlier sync read (it and those after it are left out)."""
+    while True:
+        entries = page.items or []
+        stop = next((n for n, entry in enumerate(entries) if read_before(entry)), None)
+        yield entries if stop is None else entries[:stop]
+        if stop is not None or page.next_url is None:
+            return
+        page = client.get_page(page.next_url)
 
 
 # -- linked pull requests -------------------------------------------------------------------
@@ -411,22 +420,19 @@ def sync_pulls(run: Run) -> None:
         read_at = client.server_time
         kept_etag = page.etag if state == "all" else None
         keys = store.load_issue_keys() if keys is None else keys
-        while True:
-            pulls: list[tuple[RemotePull, dict[tuple[str, int], str]]] = []
-            done = False
-            for data in page.items or []:
-                pull, refs = parse_pull(data, run.repo)
-                if floor is not None and pull.updated_at < floor:
-                    done = True
-                    break
-                pulls.append((pull, refs))
-            store.save_pulls(pulls, keys)
-            run.tick("pulls", len(pulls))
-            if done or page.next_url is None:
-                break
-            page = client.get_page(page.next_url)
+        for entries in newest_first(client, page, _changed_before(floor)):
+            store.save_pulls([parse_pull(data, run.repo) for data in entries], keys)
+            run.tick("pulls", len(entries))
         # Next time, from when this list was read: a change after it has a later stamp.
         moments = [m for m in (newest, read_at) if m is not None]
         newest = max(moments) if moments else None
     store.save_cursor(None, run.repo_id, "pulls",
                       CursorState(_stamp(newest), None, kept_etag))
+
+
+def _changed_before(floor: datetime | None) -> Callable[[dict[str, Any]], bool]:
+    """Whether a pull request last changed before `floor`: an earlier sync read it."""
+    def before(data: dict[str, Any]) -> bool:
+        updated = parse_time(data.get("updated_at"))
+        return floor is not None and updated is not None and updated < floor
+    return before
