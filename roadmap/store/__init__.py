@@ -410,7 +410,7 @@ class Store:
         issue has no claims). Without `words` (the default claim patterns), a comment's
         body and own words are left out too ("" and None) when its commands were kept.
         Comments, events and pull requests come in no particular order: sorting them
-        was a third of the comments' query (claims put them in time order).
+        was a fifth to a quarter of the comments' query (claims put them in time order).
         """
         # Rows of plain columns, not ORM objects: building 30,000 entities was half of a
         # large report's time (issue 5). A 10,000-issue store's bodies and comments are
