@@ -78,7 +78,10 @@ def main(ctx: click.Context, db_url: str | None, config_path: Path | None,
          verbose: bool) -> None:
     """Keep ROADMAP.md and the GitHub issues labelled `roadmap` in step.
 
-    Exit codes: 0 ok, 1 problems found, 2 usage or input error, 3 internal error.
+    \b
+    Exit codes: 0 ok, 1 problems found or a refused request, 2 usage or input
+    error, 3 internal error, 4 `sync --no-wait` stopped at the rate limit,
+    130 interrupted.
     """
     ctx.ensure_object(dict)
     ctx.obj.update(config_path=config_path, verbose=verbose, db_url=db_url)
@@ -115,6 +118,23 @@ def _relative(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         return path
+
+
+@main.command()
+@click.option("--workflow", is_flag=True,
+              help="Also write the GitHub Actions workflow (.github/workflows/roadmap.yml).")
+@click.option("--force", is_flag=True, help="Replace an existing configuration (and workflow).")
+def init(workflow: bool, force: bool) -> None:
+    """Write [tool.roadmap] (or roadmap.toml) with the repository and label detected here."""
+    from roadmap.init import check_first, detect, render_init, write_config, write_workflow
+
+    folder = Path.cwd()
+    check_first(folder, force, workflow)
+    detected = detect(folder)
+    written = [write_config(folder, detected)]
+    if workflow:
+        written.append(write_workflow(folder))
+    click.echo(render_init(detected, written))
 
 
 _FILE = click.argument("file", required=False, type=click.Path(path_type=Path))
@@ -229,12 +249,16 @@ def site_serve(ctx: click.Context, port: int, out: Path | None) -> None:
     click.echo("stopped", err=True)
 
 
-def _store(ctx: click.Context) -> Store:
-    """The store named by --db / ROADMAP_DATABASE_URL, or the default SQLite file."""
-    from roadmap.store import Store, default_url
+def _store(ctx: click.Context, create: bool = False) -> Store:
+    """The store named by --db / ROADMAP_DATABASE_URL, or the default SQLite file.
+
+    Without `create` (only `sync` and `import` fill a store from nothing), a folder with
+    no roadmap, no configuration and no store is refused before anything is made there.
+    """
+    from roadmap.store import Store
 
     if "store" not in ctx.obj:  # opened (and its schema checked) once per command
-        store = Store.open(ctx.obj["db_url"] or default_url(_config(ctx).roadmap))
+        store = Store.open(_store_url(ctx, create))
         ctx.call_on_close(store.close)
         ctx.obj["store"] = store
     opened: Store = ctx.obj["store"]
@@ -267,7 +291,7 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
     if not chosen:
         raise InputError("no repository to sync: pass --repo OWNER/NAME or set `repos` "
                          "in the configuration")
-    store = _store(ctx)
+    store = _store(ctx, create=True)
     _save_items(store, config)
     token = find_token()
     feedback = Feedback(quiet=as_json)
@@ -330,7 +354,7 @@ def import_command(ctx: click.Context, file: Path, repo: str | None, label: str 
     from roadmap.model import RemoteRepo, parse_repo
 
     export = read_export(file, parse_repo(repo) if repo else None)
-    store = _store(ctx)
+    store = _store(ctx, create=True)
     repo_id = store.save_repo(RemoteRepo(0, export.repo, f"https://github.com/{export.repo}"))
     store.save_issue_page(repo_id, export.issues, label or _config(ctx).label, None)
     saved = store.save_comments(repo_id, export.comments, None)
@@ -367,11 +391,27 @@ def current(ctx: click.Context) -> None:
     click.echo(f"{revision or 'empty'} ({'up to date' if revision == head else f'head is {head}'})")
 
 
-def _engine(ctx: click.Context) -> Engine:
+def _store_url(ctx: click.Context, create: bool = False) -> str:
+    """--db / ROADMAP_DATABASE_URL, or the SQLite file beside the roadmap, which only
+    `sync` and `import` may make where there is no project at all."""
     from roadmap.store import default_url
+
+    if ctx.obj["db_url"]:
+        return str(ctx.obj["db_url"])
+    config = _config(ctx)
+    url = default_url(config.roadmap)
+    if not create and config.source is None and not config.roadmap.exists() and \
+            not Path(url.removeprefix("sqlite:///")).exists():
+        raise InputError(f"no roadmap here: no {_relative(config.roadmap)}, no configuration "
+                         "(roadmap.toml or [tool.roadmap] in pyproject.toml) and no store; "
+                         "run `roadmap init` in your project, or pass --config or --db")
+    return url
+
+
+def _engine(ctx: click.Context) -> Engine:
     from roadmap.store.engine import make_engine
 
-    engine = make_engine(ctx.obj["db_url"] or default_url(_config(ctx).roadmap))
+    engine = make_engine(_store_url(ctx))
     ctx.call_on_close(engine.dispose)
     return engine
 

@@ -81,12 +81,20 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
 
 
+def _did_you_mean(key: str) -> str:
+    """` (did you mean `repos`?)` for a setting close to a known one, else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(key.lower(), _TYPES, n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
 def _from_table(table: dict[str, Any], path: Path) -> Config:
     where = f"{path}: [tool.roadmap]" if path.name == "pyproject.toml" else str(path)
     for key, value in table.items():
         expected = _TYPES.get(key)
         if expected is None:
-            raise ConfigError(f"{where}: unknown setting {key!r}")
+            raise ConfigError(f"{where}: unknown setting {key!r}{_did_you_mean(key)}")
         if not isinstance(value, expected) or isinstance(value, bool):
             raise ConfigError(f"{where}: {key} must be a {expected.__name__}")
     repos = table.get("repos", [])

@@ -52,7 +52,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("hatchling") is not None:
         args.append("--no-build-isolation")
     _run([*args, str(REPO)])
-    wheels = sorted(out.glob("roadmap-*.whl"))
+    wheels = sorted(out.glob("roadmap_tool-*.whl"))
     assert len(wheels) == 1, wheels
     return wheels[0]
 
@@ -75,7 +75,14 @@ def test_wheel_carries_code_data_and_entry_point(wheel: Path) -> None:
             prefix = f"roadmap/_data/{folder}/"
             assert any(name.startswith(prefix) for name in names), f"no {prefix} in {wheel.name}"
         # Nothing from the checkout beyond the package itself.
-        assert not [n for n in names if not n.startswith(("roadmap/", "roadmap-"))]
+        assert not [n for n in names if not n.startswith(("roadmap/", "roadmap_tool-"))]
+        assert "roadmap/examples/roadmap.yml" in names  # what `roadmap init --workflow` writes
+
+        # `roadmap` on PyPI is someone else's package: the distribution is roadmap-tool,
+        # the import package and the command stay `roadmap`.
+        metadata = [n for n in names if n.endswith(".dist-info/METADATA")]
+        assert len(metadata) == 1, metadata
+        assert "\nName: roadmap-tool\n" in archive.read(metadata[0]).decode("utf-8")
 
         entry_points = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
         assert len(entry_points) == 1, entry_points

@@ -530,9 +530,9 @@ def test_old_data_is_flagged(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "text"])
 def test_empty_never_synced_store_says_so(tmp_path, monkeypatch, fmt):
+    # An empty store named by --db: a folder with no project at all is refused (test_init).
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ROADMAP_DATABASE_URL", raising=False)
-    result = ok("report", "--format", fmt)
+    result = ok("--db", f"sqlite:///{tmp_path / 'empty.db'}", "report", "--format", fmt)
     text = result.stdout
     if fmt == "json":
         data = json.loads(text)
@@ -587,6 +587,7 @@ def test_since_in_the_future_is_refused():
 def test_output_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ROADMAP_DATABASE_URL", raising=False)
+    (tmp_path / "ROADMAP.md").write_text(ROADMAP, encoding="utf-8")
     result = ok("report", "--format", "html", "-o", "report.html")
     assert result.stdout == ""
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
@@ -627,6 +628,7 @@ def test_own_template(tmp_path, monkeypatch):
 def test_bad_template_is_a_one_line_error(tmp_path, monkeypatch, template, fmt, message):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ROADMAP_DATABASE_URL", raising=False)
+    write(tmp_path / "ROADMAP.md", ROADMAP)
     write(tmp_path / "bad.j2", template)
     result = run("report", "--format", fmt, "--template", "bad.j2")
     assert result.exit_code == 2, result.output
