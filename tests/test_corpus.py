@@ -57,9 +57,10 @@ def test_every_corpus_file_parses(path):
 @needs_corpus
 def test_corpus_item_counts_are_sensible():
     counts = {path.name: len(parse_file(path).items) for path in CORPUS_FILES}
-    # Documents with structure give items; pointers to a project board give none.
+    # Documents with structure give items; a pointer with no sections gives none.
     assert counts["etcd-io__etcd__Documentation__contributor-guide__roadmap.md"] >= 20
     assert counts["kubernetes-sigs__cluster-api__docs__book__src__roadmap.md"] >= 20
     assert counts["docker__engine__ROADMAP.md"] == 6
-    assert counts["tektoncd__pipeline__roadmap.md"] == 0
+    # Every section of the Tekton guide explains the board: the document is one item.
+    assert counts["tektoncd__pipeline__roadmap.md"] == 1
     assert sum(1 for n in counts.values() if n > 0) >= len(counts) - 4

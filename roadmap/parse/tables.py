@@ -74,6 +74,24 @@ class Table:
             return False
         return any(r in self.roles for r in ("status", "owner", "milestone", "tracking", "body"))
 
+    def lists_items(self, in_plain_item: bool) -> bool:
+        """Whether the rows are items, not references about the item the table sits in.
+
+        Titles that are only issue numbers (`[2066](...)`) name no work; inside a plain
+        item (not a milestone or status heading), a table of titles and issues alone,
+        such as `| Format | Issue |`, lists that item's issues.
+        """
+        if not self.is_roadmap() or self.titles_are_numbers():
+            return False
+        said = {role for role in self.roles if role not in (None, "title", "id", "tracking")}
+        return bool(said) or not in_plain_item
+
+    def titles_are_numbers(self) -> bool:
+        """Whether every title cell holds only a number, as an issue link's text does."""
+        titles = [self.text(row, "title") for row in self.rows]
+        titles = [title for title in titles if title]
+        return bool(titles) and all(title.lstrip("#").isdigit() for title in titles)
+
     def column(self, role: str) -> int | None:
         return self.roles.index(role) if role in self.roles else None
 

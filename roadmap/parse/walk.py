@@ -41,6 +41,7 @@ class Section:
     grouping: Status | None = None  # what children inherit from a "Done" heading
     status_inherited: bool = False
     milestone_own: bool = False  # named by the heading itself, not by a field line
+    explains: bool = False  # a note by its own title ("FAQ"), not only by its place
 
 
 class Walk:
@@ -59,6 +60,7 @@ class Walk:
         self.numbered = False
         self.started = False
         self.seen_heading = False
+        self.title_line: int | None = None
         self.last_level = 0
         self.task_inline = -1
 
@@ -201,8 +203,11 @@ def on_heading(walk: Walk, tokens: list[Token], i: int) -> int:
     found = section.found
     scan(inline.children, line, found)
     if kind == "title":
-        walk.roadmap.title = text
+        walk.roadmap.title, walk.title_line = text, line
     elif kind == "note":
+        outer = walk.stack[-1] if walk.stack else None
+        section.explains = (facts is not None and words.is_note_title(facts[0])) or bool(
+            outer and outer.kind == "note" and outer.explains)
         walk.roadmap.notes.append(Note(text, line))
     elif kind == "item":
         assert facts is not None
@@ -226,7 +231,10 @@ def heading_kind(walk: Walk, facts: words.HeadingFacts | None, level: int) -> st
         or ("roadmap" in rest.lower() and not words.is_note_title(rest))
     ):
         return "title"
-    if walk.stack and walk.stack[-1].kind == "note" and level > walk.stack[-1].level:
+    top = walk.stack[-1] if walk.stack else None
+    if top and top.kind == "note" and level > top.level and (number is None or top.explains):
+        # A numbered section (`A. Streaming` under `Appendix`) names work even below a
+        # heading that is a note only for standing before the first numbered one.
         return "note"
     if number is None and words.is_note_title(rest):
         outer = walk.parent_item()
@@ -344,12 +352,13 @@ def on_front_matter(walk: Walk, tokens: list[Token], i: int) -> int:
 
 def on_table(walk: Walk, tokens: list[Token], i: int) -> int:
     table, end = tables.read_table(tokens, i)
-    if table.is_roadmap():
+    section = walk.current()
+    plain = section is not None and not (section.grouping or section.milestone_own)
+    if table.lists_items(in_plain_item=plain):
         last: tuple[Item, Found] | None = None
         for row in table.rows:
             last = add_row(walk, table, row, last)
         return end
-    section = walk.current()
     target = section.found if section else walk.found
     for row in table.all_rows():
         for cell in row.cells:
@@ -439,10 +448,31 @@ def walk_tokens(tokens: list[Token], source: str, lines: list[str], title: str |
             handler = HANDLERS.get(tokens[i].type)
             i = handler(walk, tokens, i) if handler else i + 1
     walk.close_to(0, last_block_line(tokens) + 1)
+    if not walk.roadmap.items and walk.roadmap.notes:
+        whole_document_item(walk)
     for item, found in walk.row_found:
         walk.attach(item, found)
     finish_refs(walk, repo)
     return walk.roadmap
+
+
+def whole_document_item(walk: Walk) -> None:
+    """The document as one item when every section explains it (Tekton's board guide).
+
+    A roadmap with sections is never empty: its issues link to this one item, and
+    lint says why there is only one.
+    """
+    roadmap = walk.roadmap
+    title = roadmap.title or "Roadmap"
+    line = walk.title_line or 1
+    item = walk.new_item(title, 1, line, None)
+    item.anchor = words.anchor(title) if walk.title_line else None
+    item.end_line = max(line, len(walk.lines))
+    item.body = "\n".join(walk.lines[line if walk.title_line else 0:]).strip("\n")
+    walk.attach(item, walk.found)
+    walk.problem(line, "warning", "whole-document-item",
+                 "every section explains the document and none names work: the whole "
+                 "roadmap is one item")
 
 
 def finish_refs(walk: Walk, repo: str | None) -> None:

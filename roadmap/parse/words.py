@@ -252,7 +252,8 @@ def field_line(text: str) -> tuple[str, str] | None:
     match = _FIELD.match(text)
     if match is None:
         return None
-    return match.group(1).strip().lower(), match.group(2).strip()
+    # `**Status:** : ✅ Complete` repeats the colon after the bold name.
+    return match.group(1).strip().lower(), match.group(2).lstrip(": \t").strip()
 
 
 def logins(text: str, bare: bool) -> list[str]:

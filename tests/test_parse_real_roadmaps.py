@@ -1,0 +1,102 @@
+"""Shapes of real roadmaps that once parsed wrong or empty (issue 13, "Reading real roadmaps")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from roadmap.lint import lint_roadmap
+from roadmap.parse import parse_file, parse_roadmap
+
+from .conftest import CORPUS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "parse"
+TEKTON = CORPUS / "tektoncd__pipeline__roadmap.md"
+
+
+def refs_of(text: str) -> dict[str, list[int]]:
+    return {item.title: [ref.number for ref in item.refs] for item in parse_roadmap(text).items}
+
+
+def test_lettered_appendix_sections_are_items() -> None:
+    # Metadata block, contents, milestones, then `### A. 📺 ...` with `#### 1. ...` below
+    # an unnumbered `Appendix` heading: all headings but the appendix's were notes.
+    roadmap = parse_file(FIXTURES / "appendix_lettered_emoji.md")
+    assert [(i.number, i.title, i.parent) for i in roadmap.items] == [
+        ("A", "📺 Video streaming", None),
+        ("1", "Adaptive bitrate", "video-streaming"),
+        ("2", "Subtitles", "video-streaming"),
+        ("B", "📻 Radio", None),
+        ("1", "Station list", "radio"),
+        ("C", "🗓️ Programme guide", None),
+    ]
+    statuses = [i.status.value if i.status else None for i in roadmap.items]
+    assert statuses == [None, "done", "in-progress", None, "planned", None]
+    assert [n.title for n in roadmap.notes][-1] == "Appendix: feature areas"
+
+
+def test_numbered_heading_under_an_explaining_note_stays_a_note() -> None:
+    text = "# Roadmap\n\n## 1. Work\n\nText.\n\n## How can I help?\n\n### 1. Report bugs\n"
+    roadmap = parse_roadmap(text)
+    assert [i.title for i in roadmap.items] == ["Work"]
+    assert [n.title for n in roadmap.notes] == ["How can I help?", "1. Report bugs"]
+
+
+@pytest.mark.parametrize("line", [
+    "**Status:** : ✅ Complete", "Status: : done", "**Status**: :: in progress",
+])
+def test_status_line_with_an_extra_colon(line: str) -> None:
+    roadmap = parse_roadmap(f"# Roadmap\n\n## Indexing\n\n{line}\n")
+    status = roadmap.items[0].status
+    assert status is not None
+    assert status.value == ("in-progress" if "progress" in line else "done")
+
+
+def test_bare_number_links_in_a_reference_table_are_refs_of_the_item() -> None:
+    text = (
+        "# Roadmap\n\n## Subtitles\n\n"
+        "| Format | Issue |\n|---|---|\n"
+        "| SRT | [2101](https://github.com/o/r/issues/2101) |\n"
+        "| WebVTT | [2102](https://github.com/o/r/issues/2102) |\n\n"
+        "## Indexing\n\n"
+        "| # | Description |\n|---|---|\n"
+        "| [2066](https://github.com/o/r/issues/2066) | index titles |\n"
+        "| [2070](https://github.com/o/r/pull/2070) | index bodies |\n"
+    )
+    assert refs_of(text) == {"Subtitles": [2101, 2102], "Indexing": [2066, 2070]}
+
+
+def test_tables_that_list_items_still_give_items() -> None:
+    under_milestone = (
+        "# Roadmap\n\n## v2.0\n\n| Feature | Issue |\n|---|---|\n"
+        "| Sharding | [12](https://github.com/o/r/issues/12) |\n"
+    )
+    assert refs_of(under_milestone) == {"v2.0": [], "Sharding": [12]}
+    with_status = (
+        "# Roadmap\n\n## Storage\n\n| Feature | Status | Issue |\n|---|---|---|\n"
+        "| Sharding | Done | [12](https://github.com/o/r/issues/12) |\n"
+    )
+    assert refs_of(with_status) == {"Storage": [], "Sharding": [12]}
+
+
+def test_a_roadmap_of_explaining_sections_is_one_item() -> None:
+    roadmap = parse_file(FIXTURES / "board_guide_sections.md", repo="harbor-deploy/cli")
+    assert [(i.title, i.line, i.level) for i in roadmap.items] == [
+        ("Harbor Deploy Roadmap", 1, 1)]
+    assert [(r.repo, r.number) for r in roadmap.items[0].refs] == [("harbor-deploy/cli", 88)]
+    codes = [p.code for p in lint_roadmap(roadmap)]
+    assert "whole-document-item" in codes and "no-items" not in codes
+
+
+def test_a_roadmap_without_sections_still_has_no_items() -> None:
+    roadmap = parse_file(FIXTURES / "no_items.md")
+    assert roadmap.items == []
+    assert [p.code for p in lint_roadmap(roadmap)] == ["no-items"]
+
+
+@pytest.mark.skipif(not TEKTON.is_file(), reason="../shared/corpus not present")
+def test_tekton_board_guide_is_not_empty() -> None:
+    roadmap = parse_file(TEKTON)
+    assert [i.title for i in roadmap.items] == ["Tekton Pipelines Roadmap"]
+    assert roadmap.items[0].end_line == len(TEKTON.read_text(encoding="utf-8").splitlines())
