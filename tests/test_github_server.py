@@ -408,10 +408,10 @@ def test_search_has_its_own_budget_and_qualifiers(server, gh):
     found = gh.search_issues(f'repo:{REPO} label:"good first issue" is:issue state:open')
     assert numbers(found) == [1]
     assert numbers(gh.search_issues(f"repo:{REPO} is:pr")) == [3]
-    assert numbers(gh.search_issues(f"repo:{REPO} label:roadmap -label:roadmap")) == []
-    assert numbers(gh.search_issues(f"repo:{REPO} hard")) == [2]
+    assert numbers(gh.search_issues(f"repo:{REPO} is:issue label:roadmap -label:roadmap")) == []
+    assert numbers(gh.search_issues(f"repo:{REPO} is:issue hard")) == [2]
     headers, data = gh.requester.requestJsonAndCheck(
-        "GET", "/search/issues", {"q": f"repo:{REPO} label:roadmap"}
+        "GET", "/search/issues", {"q": f"repo:{REPO} label:roadmap is:issue"}
     )
     assert (data["total_count"], data["incomplete_results"]) == (2, False)
     assert (headers["x-ratelimit-resource"], headers["x-ratelimit-limit"]) == ("search", "30")

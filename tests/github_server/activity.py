@@ -80,8 +80,22 @@ class Activity(Issues):
             self._gone(old, Gone(moved_to=new))
             target.issues[new.number] = new
             self._adopt(new)
+            self._move_family(old, new)
             self._touch(new)
             return new.number
+
+    def _move_family(self, old: Issue, new: Issue) -> None:
+        """A transferred issue keeps its place among sub-issues: its parent and its
+        sub-issues now point at the new issue."""
+        new.parent, new.children = old.parent, old.children
+        old.parent, old.children = None, []
+        if new.parent is not None:
+            siblings = new.parent.children
+            siblings[siblings.index(old)] = new
+            self._rendered_anew(new.parent)
+        for child in new.children:
+            child.parent = new
+            self._rendered_anew(child)
 
     def _adopt(self, issue: Issue) -> None:
         """Point a transferred issue's comments and events at it, in its new repo's lists."""
@@ -173,6 +187,7 @@ class Activity(Issues):
                 target.comments[comment.id] = comment
                 issue.updated_at = when
             target.forget_views()
+            self.index.record_many(made)
             self.clock.set(first + comments)
             return [item.number for item in made]
 
@@ -205,9 +220,10 @@ class Activity(Issues):
                     done = min(now, when + 86_400)
                     pull.state, pull.state_reason = "closed", "completed"
                     pull.closed_at = pull.merged_at = pull.updated_at = done
-                made.append(pull.number)
+                made.append(pull)
             target.forget_views()
-            return made
+            self.index.record_many(made)
+            return [pull.number for pull in made]
 
     def _bulk_issue(
         self, repo: Repo, i: int, when: int, authors: list[User], label: Label | None,

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from .activity import Activity
+from .hierarchy import Hierarchy
 from .limits import RateLimits
 from .model import Issue, Repo, User
 from .render import Urls
@@ -17,7 +17,7 @@ from .reply import DOCS, Answer, Pager, error, not_found, reply
 class Call:
     """One request that passed authentication and the rate limit."""
 
-    state: Activity
+    state: Hierarchy
     limits: RateLimits
     method: str
     path: str

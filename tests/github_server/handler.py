@@ -2,6 +2,10 @@
 
 fault → authentication (401) → injected error → primary rate limit (403) → endpoint →
 ETag / 304 → charge the budget (not for 304 or `/rate_limit`) → headers → log.
+
+The headers are those of the recorded exchanges: every answer has the security and CORS
+headers; a 2xx answer with a body has a weak ETag and `Cache-Control: private` (a search
+answer has `no-cache` and no ETag instead); 204s and errors have neither.
 """
 
 from __future__ import annotations
@@ -36,8 +40,6 @@ SECONDARY = (
 )
 FIXED_HEADERS = {
     "X-GitHub-Media-Type": "github.v3; format=json",
-    "X-GitHub-Api-Version-Selected": "2022-11-28",
-    "Vary": "Accept, Authorization, Cookie, X-GitHub-OTP",
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": (
         "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, "
@@ -45,9 +47,15 @@ FIXED_HEADERS = {
         "X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, "
         "X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset"
     ),
+    "Strict-Transport-Security": "max-age=31536000; includeSubdomains; preload",
+    "X-Frame-Options": "deny",
     "X-Content-Type-Options": "nosniff",
+    "X-XSS-Protection": "0",
+    "Referrer-Policy": "origin-when-cross-origin, strict-origin-when-cross-origin",
+    "Content-Security-Policy": "default-src 'none'",
     "X-Accepted-OAuth-Scopes": "repo",
 }
+PRIVATE_CACHE = "private, max-age=60, s-maxage=60"
 _request_ids = itertools.count(1)
 
 
@@ -124,12 +132,15 @@ def _fault_reply(fault: Fault, request_id: str) -> Reply:
 
 
 def _conditional(reply: Reply, request: Request) -> Reply:
-    """A weak ETag on every 200 GET; 304 with no body when If-None-Match has it."""
-    if request.method != "GET" or reply.status != 200 or reply.body is None:
+    """A weak ETag on every 2xx answer with a body (but a search's, which says `no-cache`);
+    a GET whose If-None-Match has it answers 304 with no body."""
+    if reply.status // 100 != 2 or reply.body is None or "Cache-Control" in reply.headers:
         return reply
     etag = f'W/"{hashlib.sha256(reply.body).hexdigest()}"'
     reply.headers["ETag"] = etag
-    reply.headers["Cache-Control"] = "private, max-age=60, s-maxage=60"
+    reply.headers["Cache-Control"] = PRIVATE_CACHE
+    if request.method != "GET":
+        return reply
     sent = {tag.strip().removeprefix("W/") for tag in (request.if_none_match or "").split(",")}
     if etag.removeprefix("W/") in sent or "*" in sent:
         return Reply(304, None, dict(reply.headers))
@@ -170,6 +181,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: `server.log` records every request."""
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """The status line and `Date`; no `Server` header, as in the recorded exchanges."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The `Date` header tells the server's clock, as GitHub's tells its own."""
@@ -214,7 +231,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if reply.status != 304:
             payload = reply.body or b""
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            if payload:  # a 204 has no type
+                self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         if reply.body and reply.status != 304:

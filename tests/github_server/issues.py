@@ -138,6 +138,23 @@ class Issues(State):
                 self._event(issue, who, "milestoned", milestone=issue.milestone)
             self._touch(issue)
 
+    def lock_issue(
+        self, repo: RepoRef, number: int, reason: str | None = None, actor: str | None = None
+    ) -> None:
+        """Lock the conversation (`reason`: off-topic, too heated, resolved, spam)."""
+        with self.lock:
+            issue = self.issue(repo, number)
+            issue.locked, issue.lock_reason = True, reason
+            self._event(issue, self._actor(issue, actor), "locked", lock_reason=reason)
+            self._touch(issue)
+
+    def unlock_issue(self, repo: RepoRef, number: int, actor: str | None = None) -> None:
+        with self.lock:
+            issue = self.issue(repo, number)
+            issue.locked, issue.lock_reason = False, None
+            self._event(issue, self._actor(issue, actor), "unlocked")
+            self._touch(issue)
+
     def _add_label(self, issue: Issue, name: str, actor: User) -> None:
         label = self.create_label(issue.repo, name)
         if label not in issue.labels:

@@ -54,6 +54,8 @@ class RateLimits:
             (True, "search"): search, (False, "search"): anonymous_search,
         }
         self._budgets: dict[tuple[str | None, str], Budget] = {}
+        # points spent per (token, resource), from the server's own books: never refilled
+        self._spent: dict[tuple[str | None, str], int] = {}
         self._lock = threading.Lock()
 
     def budget(self, token: str | None, resource: str = "core") -> Budget:
@@ -75,7 +77,17 @@ class RateLimits:
             if budget.remaining <= 0:
                 return False
             budget.remaining -= 1
+            self._spent[token, resource] = self._spent.get((token, resource), 0) + 1
             return True
+
+    def points(self, token: str | None) -> dict[str, int]:
+        """Points `token` (None: anonymous callers) spent since start or the last reset."""
+        with self._lock:
+            return {name: self._spent.get((token, name), 0) for name in WINDOWS}
+
+    def reset_points(self) -> None:
+        with self._lock:
+            self._spent.clear()
 
     def set(
         self, token: str | None, *, remaining: int | None = None, reset_in: float | None = None,

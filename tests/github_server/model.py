@@ -51,6 +51,7 @@ class User:
     id: int
     bot: bool = False
     site_admin: bool = False
+    search_needs_type: bool | None = None  # None: the server's default
     cache: dict[str, object] | None = None
 
 
@@ -61,6 +62,7 @@ class Label:
     color: str = "ededed"
     description: str | None = None
     default: bool = False
+    updated_at: int = 0
 
 
 @dataclass(slots=True, eq=False)
@@ -119,6 +121,11 @@ class Issue:
     closed_by: User | None = None
     merged_at: int | None = None
     locked: bool = False
+    lock_reason: str | None = None
+    parent: Issue | None = None  # the issue this one is a sub-issue of
+    children: list[Issue] = field(default_factory=list)  # its sub-issues, in order added
+    # a search-index snapshot's sub-issue (total, completed), frozen when it was indexed
+    frozen_summary: tuple[int, int] | None = None
     comments: list[Comment] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     timeline: list[Event | Comment] = field(default_factory=list)
@@ -126,6 +133,13 @@ class Issue:
 
     def label_names(self) -> set[str]:
         return {label.name.lower() for label in self.labels}
+
+    def sub_issue_counts(self) -> tuple[int, int]:
+        """(total, completed) sub-issues; a closed sub-issue counts as completed, whatever
+        its state reason, as GitHub's progress bar counts it."""
+        if self.frozen_summary is not None:
+            return self.frozen_summary
+        return len(self.children), sum(child.state == "closed" for child in self.children)
 
 
 @dataclass(slots=True, eq=False)

@@ -111,10 +111,14 @@ Test = Callable[[Issue], bool]
 COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
 
-def search(repos: Iterable[Repo], q: str, params: Mapping[str, str]) -> list[Issue]:
-    """`GET /search/issues`: qualifiers repo:, label: (also `label:"a b"`, `-label:`), is:,
-    state:, type:, author:, assignee:, no:assignee, created:/updated: (`>=DATE` ...), and
-    words matched in the title or body."""
+def search(
+    repos: Iterable[Repo], q: str, params: Mapping[str, str],
+    indexed: Callable[[Repo], Iterable[Issue]] = lambda repo: repo.issues.values(),
+) -> list[Issue]:
+    """`GET /search/issues` over `indexed(repo)` (the issues as the search index shows
+    them): qualifiers repo:, label: (also `label:"a b"`, `-label:`), is:, state:, type:,
+    author:, assignee:, no:assignee, created:/updated: (`>=DATE` ...), and words matched
+    in the title or body."""
     try:
         terms = shlex.split(q)
     except ValueError:
@@ -125,7 +129,7 @@ def search(repos: Iterable[Repo], q: str, params: Mapping[str, str]) -> list[Iss
         issue
         for repo in repos
         if not wanted_repos or repo.full_name.lower() in wanted_repos
-        for issue in repo.issues.values()
+        for issue in indexed(repo)
         if all(test(issue) for test in tests)
     ]
     sort = choice(params, "sort", ("best-match", "created", "updated", "comments"))
@@ -166,6 +170,7 @@ def _is(value: str) -> Test:
     tests: dict[str, Test] = {
         "issue": lambda issue: not issue.is_pr,
         "pr": lambda issue: issue.is_pr,
+        "pull-request": lambda issue: issue.is_pr,
         "open": lambda issue: issue.state == "open",
         "closed": lambda issue: issue.state == "closed",
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from .model import Comment, Event, Issue, Label, Milestone, Repo, User, iso
 
@@ -52,10 +53,20 @@ def user(urls: Urls, who: User) -> Json:
     return who.cache
 
 
+def account(who: User) -> Json:
+    """What `GET /users/{login}` and `GET /user` add to a user's summary."""
+    return {
+        "name": who.login, "company": None, "blog": "", "location": None, "email": None,
+        "hireable": None, "bio": None, "twitter_username": None, "public_repos": 0,
+        "public_gists": 0, "followers": 0, "following": 0,
+        "created_at": "2011-01-25T18:44:36Z", "updated_at": "2011-01-25T18:44:36Z",
+    }
+
+
 def label(urls: Urls, repo: Repo, tag: Label) -> Json:
     return {
         "id": tag.id, "node_id": node_id("Label", tag.id),
-        "url": f"{urls.api}/repos/{repo.full_name}/labels/{tag.name.replace(' ', '%20')}",
+        "url": f"{urls.api}/repos/{repo.full_name}/labels/{quote(tag.name)}",
         "name": tag.name, "color": tag.color, "default": tag.default,
         "description": tag.description,
     }
@@ -104,7 +115,8 @@ def issue(urls: Urls, item: Issue, *, detail: bool = False) -> Json:
         "milestone": milestone(urls, repo, item.milestone) if item.milestone else None,
         "comments": len(item.comments), "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at), "closed_at": iso(item.closed_at),
-        "author_association": association(repo, item.user), "active_lock_reason": None,
+        "author_association": association(repo, item.user),
+        "active_lock_reason": item.lock_reason if item.locked else None,
     }
     if item.is_pr:
         data["draft"] = False
@@ -116,7 +128,22 @@ def issue(urls: Urls, item: Issue, *, detail: bool = False) -> Json:
     data["timeline_url"] = f"{api}/timeline"
     data["performed_via_github_app"] = None
     data["state_reason"] = item.state_reason
+    data["sub_issues_summary"] = sub_issues_summary(item)
+    data["parent_issue_url"] = (
+        None if item.parent is None else issue_url(urls, item.parent)
+    )
     return data
+
+
+def issue_url(urls: Urls, item: Issue) -> str:
+    return f"{urls.api}/repos/{item.repo.full_name}/issues/{item.number}"
+
+
+def sub_issues_summary(item: Issue) -> Json:
+    """GitHub's summary: `percent_completed` is a whole number, rounded down."""
+    total, completed = item.sub_issue_counts()
+    percent = completed * 100 // total if total else 0
+    return {"total": total, "completed": completed, "percent_completed": percent}
 
 
 def pull_request(urls: Urls, item: Issue) -> Json:
@@ -129,27 +156,46 @@ def pull_request(urls: Urls, item: Issue) -> Json:
 
 
 def pull(urls: Urls, item: Issue) -> Json:
-    """A pull request as `GET /repos/{o}/{r}/pulls` lists it (the fields the tool reads,
-    and enough of the rest to look like GitHub's)."""
+    """A pull request as `GET /repos/{o}/{r}/pulls` lists it (`pull-request-simple`)."""
     repo, number = item.repo, item.number
-    api = f"{repo_url(urls, repo)}/pulls/{number}"
-    html = f"{urls.html}/{repo.full_name}/pull/{number}"
+    repo_api = repo_url(urls, repo)
+    api, html = f"{repo_api}/pulls/{number}", f"{urls.html}/{repo.full_name}/pull/{number}"
+    issue_api = f"{repo_api}/issues/{number}"
+    sha = f"{item.id:040x}"  # a stable stand-in for the head commit
+    links = {
+        "self": api, "html": html, "issue": issue_api, "comments": f"{issue_api}/comments",
+        "review_comments": f"{api}/comments",
+        "review_comment": f"{repo_api}/pulls/comments{{/number}}",
+        "commits": f"{api}/commits", "statuses": f"{repo_api}/statuses/{sha}",
+    }
+    shown_repo = repository(urls, repo)
     return {
         "url": api, "id": item.id, "node_id": node_id("PullRequest", item.id),
         "html_url": html, "diff_url": f"{html}.diff", "patch_url": f"{html}.patch",
-        "issue_url": f"{repo_url(urls, repo)}/issues/{number}", "number": number,
-        "state": item.state, "locked": item.locked, "title": item.title,
-        "user": user(urls, item.user), "body": item.body or None,
+        "issue_url": issue_api, "commits_url": links["commits"],
+        "review_comments_url": links["review_comments"],
+        "review_comment_url": links["review_comment"], "comments_url": links["comments"],
+        "statuses_url": links["statuses"], "number": number, "state": item.state,
+        "locked": item.locked, "title": item.title, "user": user(urls, item.user),
+        "body": item.body or None,
+        # the schema's pull request labels have a string description, never null
+        "labels": [{**label(urls, repo, tag), "description": tag.description or ""}
+                   for tag in item.labels],
+        "milestone": milestone(urls, repo, item.milestone) if item.milestone else None,
+        "active_lock_reason": item.lock_reason if item.locked else None,
         "created_at": iso(item.created_at), "updated_at": iso(item.updated_at),
         "closed_at": iso(item.closed_at), "merged_at": iso(item.merged_at),
+        "merge_commit_sha": None if item.merged_at is None else f"{item.id + 1:040x}",
+        "assignee": user(urls, item.assignees[0]) if item.assignees else None,
         "assignees": [user(urls, who) for who in item.assignees],
-        "labels": [label(urls, repo, tag) for tag in item.labels],
-        "milestone": milestone(urls, repo, item.milestone) if item.milestone else None,
-        "draft": False, "head": {"label": f"{item.user.login}:patch-{number}",
-                                 "ref": f"patch-{number}"},
-        "base": {"label": f"{repo.owner.login}:main", "ref": "main",
-                 "repo": {"id": repo.id, "full_name": repo.full_name}},
+        "requested_reviewers": [], "requested_teams": [],
+        "head": {"label": f"{item.user.login}:patch-{number}", "ref": f"patch-{number}",
+                 "sha": sha, "user": user(urls, item.user), "repo": shown_repo},
+        "base": {"label": f"{repo.owner.login}:main", "ref": "main", "sha": f"{repo.id:040x}",
+                 "user": user(urls, repo.owner), "repo": shown_repo},
+        "_links": {name: {"href": href} for name, href in links.items()},
         "author_association": association(repo, item.user), "auto_merge": None,
+        "draft": False,
     }
 
 
@@ -163,32 +209,52 @@ def repo_url(urls: Urls, repo: Repo) -> str:
     return f"{urls.api}/repos/{repo.full_name}"
 
 
+REPO_LINKS = [  # (field, path under the repository's API URL), as GitHub lists them
+    ("forks", "forks"), ("keys", "keys{/key_id}"),
+    ("collaborators", "collaborators{/collaborator}"),
+    ("teams", "teams"), ("hooks", "hooks"), ("issue_events", "issues/events{/number}"),
+    ("events", "events"), ("assignees", "assignees{/user}"), ("branches", "branches{/branch}"),
+    ("tags", "tags"), ("blobs", "git/blobs{/sha}"), ("git_tags", "git/tags{/sha}"),
+    ("git_refs", "git/refs{/sha}"), ("trees", "git/trees{/sha}"),
+    ("statuses", "statuses/{sha}"), ("languages", "languages"),
+    ("stargazers", "stargazers"), ("contributors", "contributors"),
+    ("subscribers", "subscribers"), ("subscription", "subscription"),
+    ("commits", "commits{/sha}"), ("git_commits", "git/commits{/sha}"),
+    ("comments", "comments{/number}"), ("issue_comment", "issues/comments{/number}"),
+    ("contents", "contents/{+path}"), ("compare", "compare/{base}...{head}"),
+    ("merges", "merges"), ("archive", "{archive_format}{/ref}"), ("downloads", "downloads"),
+    ("issues", "issues{/number}"), ("pulls", "pulls{/number}"),
+    ("milestones", "milestones{/number}"),
+    ("notifications", "notifications{?since,all,participating}"),
+    ("labels", "labels{/name}"), ("releases", "releases{/id}"),
+    ("deployments", "deployments"),
+]
+
+
 def repository(urls: Urls, repo: Repo) -> Json:
+    """A repository as `GET /repos/{o}/{r}` answers it (the `full-repository` schema, which
+    also satisfies the `repository` one that pull requests embed)."""
     api, full = repo_url(urls, repo), repo.full_name
-    links = {
-        f"{name}_url": f"{api}/{path}"
-        for name, path in [
-            ("issue_events", "issues/events{/number}"), ("events", "events"),
-            ("assignees", "assignees{/user}"), ("labels", "labels{/name}"),
-            ("issues", "issues{/number}"), ("pulls", "pulls{/number}"),
-            ("milestones", "milestones{/number}"),
-            ("issue_comment", "issues/comments{/number}"), ("comments", "comments{/number}"),
-            ("collaborators", "collaborators{/collaborator}"),
-        ]
-    }
+    host = urls.html.split("://", 1)[-1]
     open_count = sum(issue.state == "open" for issue in repo.issues.values())
+    when = iso(repo.created_at)
     return {
         "id": repo.id, "node_id": node_id("Repository", repo.id), "name": repo.name,
         "full_name": full, "private": repo.private, "owner": user(urls, repo.owner),
         "html_url": f"{urls.html}/{full}", "description": None, "fork": False, "url": api,
-        **links, "created_at": iso(repo.created_at), "updated_at": iso(repo.created_at),
-        "pushed_at": iso(repo.created_at), "git_url": f"git://github.com/{full}.git",
-        "clone_url": f"{urls.html}/{full}.git", "homepage": None, "size": 0,
-        "stargazers_count": 0, "watchers_count": 0, "language": None, "has_issues": True,
-        "has_projects": True, "has_wiki": True, "forks_count": 0, "archived": False,
-        "disabled": False, "open_issues_count": open_count, "license": None,
+        **{f"{name}_url": f"{api}/{path}" for name, path in REPO_LINKS},
+        "created_at": when, "updated_at": when, "pushed_at": when,
+        "git_url": f"git://{host}/{full}.git", "ssh_url": f"git@{host}:{full}.git",
+        "clone_url": f"{urls.html}/{full}.git", "svn_url": f"{urls.html}/{full}",
+        "mirror_url": None, "homepage": None, "size": 0, "stargazers_count": 0,
+        "watchers_count": 0, "language": None, "has_issues": True, "has_projects": True,
+        "has_downloads": True, "has_wiki": True, "has_pages": False, "has_discussions": False,
+        "forks_count": 0, "archived": False, "disabled": False,
+        "open_issues_count": open_count, "license": None, "allow_forking": True,
+        "is_template": False, "web_commit_signoff_required": False, "topics": [],
         "visibility": "private" if repo.private else "public", "forks": 0,
         "open_issues": open_count, "watchers": 0, "default_branch": "main",
+        "network_count": 0, "subscribers_count": 0,
     }
 
 

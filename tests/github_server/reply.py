@@ -89,7 +89,8 @@ def paginate(
     chunk = items[(page - 1) * per_page : page * per_page]
     body = b"[" + b",".join(render(item) for item in chunk) + b"]"
     if total is not None:
-        head = b'{"total_count":%d,"incomplete_results":false,"items":' % total
+        head = b'{"total_count":%d,"incomplete_results":false,"search_type":"lexical",' % total
+        head += b'"items":'
         body = head + body + b"}"
     last = max(1, -(-len(items) // per_page))
     links = pager.links(page, last)

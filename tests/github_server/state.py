@@ -11,18 +11,41 @@ import re
 import threading
 from collections.abc import Iterable
 
+from .index import SearchIndex
 from .model import Clock, Event, Gone, Issue, Label, Milestone, Repo, User
 from .render import Urls
 
 RepoRef = str | Repo
+# the labels GitHub gives a new repository: (name, color, description)
+DEFAULT_LABELS = [
+    ("bug", "d73a4a", "Something isn't working"),
+    ("documentation", "0075ca", "Improvements or additions to documentation"),
+    ("duplicate", "cfd3d7", "This issue or pull request already exists"),
+    ("enhancement", "a2eeef", "New feature or request"),
+    ("good first issue", "7057ff", "Good for newcomers"),
+    ("help wanted", "008672", "Extra attention is needed"),
+    ("invalid", "e4e669", "This doesn't seem right"),
+    ("question", "d876e3", "Further information is requested"),
+    ("wontfix", "ffffff", "This will not be worked on"),
+]
 
 
 class State:
     """Users and tokens, repositories with their labels and milestones; ids and the clock."""
 
-    def __init__(self, *, clock: Clock | None = None, html_url: str = "https://github.com") -> None:
+    def __init__(
+        self, *, clock: Clock | None = None, html_url: str = "https://github.com",
+        search_lag: float = 0, search_needs_type: bool = True,
+    ) -> None:
         self.lock = threading.RLock()
         self.clock = clock or Clock()
+        self.index = SearchIndex()
+        # seconds of `clock` the search index lags behind the store (0: live)
+        self.search_lag = search_lag
+        # whether a search without `is:issue`/`is:pr` answers 422, for users who were not
+        # told otherwise (`add_user(search_needs_type=...)`) and for anonymous callers
+        self.search_needs_type = search_needs_type
+        self.search_etag = False  # see GitHubServer
         self.urls = Urls(api="http://127.0.0.1", html=html_url.rstrip("/"))
         self.users: dict[str, User] = {}
         self.tokens: dict[str, User] = {}
@@ -51,16 +74,25 @@ class State:
                     issue.cache = None
                 for comment in repo.comments.values():
                     comment.cache = None
+            self.index.forget_renders()
 
     # -- users and repositories ----------------------------------------------------------------
 
     def add_user(
-        self, login: str, token: str | None = None, *, bot: bool = False, site_admin: bool = False
+        self, login: str, token: str | None = None, *, bot: bool = False,
+        site_admin: bool = False, search_needs_type: bool | None = None,
     ) -> User:
-        """A user (`bot=True`: type "Bot"); `token` authenticates requests as them."""
+        """A user (`bot=True`: type "Bot"); `token` authenticates requests as them.
+
+        `search_needs_type=False` lets their searches go without `is:issue`/`is:pr` (as a
+        classic token may); True refuses them with 422 (as GitHub does a GitHub App user
+        token); None leaves it to the server's `search_needs_type`.
+        """
         with self.lock:
             user = self.user(login)
             user.bot, user.site_admin, user.cache = bot or user.bot, site_admin, None
+            if search_needs_type is not None:
+                user.search_needs_type = search_needs_type
             if token is not None:
                 self.tokens[token] = user
             return user
@@ -74,9 +106,11 @@ class State:
             return self.users[login]
 
     def add_repo(
-        self, full_name: str, *, collaborators: Iterable[str] = (), private: bool = False
+        self, full_name: str, *, collaborators: Iterable[str] = (), private: bool = False,
+        default_labels: bool = False,
     ) -> Repo:
-        """A repository; its owner and `collaborators` have push access."""
+        """A repository; its owner and `collaborators` have push access. `default_labels`
+        gives it the nine labels GitHub gives a new repository."""
         owner, name = full_name.split("/")
         with self.lock:
             repo = Repo(
@@ -87,6 +121,8 @@ class State:
                 self.user(login)
             self.repos[full_name.lower()] = repo
             self.repos_by_id[repo.id] = repo
+            for name, color, description in DEFAULT_LABELS if default_labels else ():
+                self.create_label(repo, name, color, description).default = True
             return repo
 
     def repo(self, ref: RepoRef) -> Repo:
@@ -101,9 +137,42 @@ class State:
         with self.lock:
             found = self.repo(repo).labels.get(name.lower())
             if found is None:
-                found = Label(self.next_id("label"), name, color, description)
+                found = Label(self.next_id("label"), name, color, description,
+                              updated_at=self.clock.now())
                 self.repo(repo).labels[name.lower()] = found
             return found
+
+    def update_label(
+        self, repo: RepoRef, name: str, *, new_name: str | None = None,
+        color: str | None = None, description: str | None = None,
+    ) -> Label:
+        """Rename or recolour a label; every issue that carries it renders anew."""
+        with self.lock:
+            target = self.repo(repo)
+            found = target.labels.pop(name.lower())
+            found.name = new_name or found.name
+            found.color = color or found.color
+            found.description = found.description if description is None else description
+            found.updated_at = self.clock.now()
+            target.labels[found.name.lower()] = found
+            self._relabelled(target, found)
+            return found
+
+    def delete_label(self, repo: RepoRef, name: str) -> None:
+        """Delete a label; it leaves every issue that carried it."""
+        with self.lock:
+            target = self.repo(repo)
+            found = target.labels.pop(name.lower())
+            self._relabelled(target, found)
+            for issue in target.issues.values():
+                if found in issue.labels:
+                    issue.labels.remove(found)
+
+    def _relabelled(self, repo: Repo, label: Label) -> None:
+        for issue in repo.issues.values():
+            if label in issue.labels:
+                issue.cache = None
+        repo.forget_views()
 
     def add_milestone(
         self, repo: RepoRef, title: str, *, due_on: int | None = None, description: str = ""
@@ -170,15 +239,36 @@ class State:
     def _touch(self, issue: Issue) -> None:
         """`updated_at` moves to now and every cached rendering of the issue is dropped."""
         issue.updated_at = self.clock.now()
-        issue.cache = None
-        issue.repo.forget_views()
+        self._rendered_anew(issue)
         if issue.milestone is not None:  # its open/closed counts are in every member's JSON
             for other in issue.repo.issues.values():
                 if other.milestone is issue.milestone:
                     other.cache = None
 
+    def _rendered_anew(self, issue: Issue) -> None:
+        """The issue's JSON changed (with or without `updated_at`): drop its cached
+        renderings and listings, and index its new form for search."""
+        issue.cache = None
+        issue.repo.forget_views()
+        self.index.record(issue, self.clock.now())
+        if issue.parent is not None:
+            # a sub-issue's state is in its parent's summary (its `updated_at` stays)
+            issue.parent.cache = None
+            issue.parent.repo.forget_views()
+            self.index.record(issue.parent, self.clock.now())
+
     def _gone(self, issue: Issue, gone: Gone) -> None:
         repo = issue.repo
+        self.index.record(issue, self.clock.now(), gone=True)
+        if gone.moved_to is None:  # deleted: it leaves its parent, its children lose theirs
+            for child in issue.children:
+                child.parent = None
+                self._rendered_anew(child)
+            issue.children = []
+            parent, issue.parent = issue.parent, None
+            if parent is not None:
+                parent.children.remove(issue)
+                self._rendered_anew(parent)
         del repo.issues[issue.number]
         repo.gone[issue.number] = gone
         for comment in issue.comments:
