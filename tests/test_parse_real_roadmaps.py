@@ -100,3 +100,76 @@ def test_tekton_board_guide_is_not_empty() -> None:
     roadmap = parse_file(TEKTON)
     assert [i.title for i in roadmap.items] == ["Tekton Pipelines Roadmap"]
     assert roadmap.items[0].end_line == len(TEKTON.read_text(encoding="utf-8").splitlines())
+
+
+def only_item(heading: str) -> tuple[str, str | None, str | None]:
+    roadmap = parse_roadmap(f"# Roadmap\n\n## {heading}\n\nText.\n")
+    [item] = roadmap.items
+    return item.title, item.status.value if item.status else None, item.milestone
+
+
+@pytest.mark.parametrize(("heading", "expected"), [
+    ("Phase 1 ✅ — Command skeleton", ("Phase 1 — Command skeleton", "done", "Phase 1")),
+    ("🚀 Phase F1: Import ✅ COMPLETE (64 tests)", ("🚀 Phase F1: Import", "done", None)),
+    ("🚀 Platform Modernization", ("🚀 Platform Modernization", None, None)),
+    ("📅 Timeline", ("📅 Timeline", None, None)),
+    ("Launch 🚀", ("Launch", "done", None)),
+    ("v1.0.0-rc:", ("v1.0.0-rc", None, "v1.0.0-rc")),
+    ("📋 v2.0 Plugins (Planned)", ("📋 v2.0 Plugins (Planned)", "planned", "v2.0 Plugins")),
+    ("v0.1.0 - Initial Release", ("v0.1.0 - Initial Release", None, "v0.1.0")),
+    ("📅 Upcoming Milestones", ("📅 Upcoming Milestones", "planned", None)),
+    ("Next Phases", ("Next Phases", "planned", None)),
+])
+def test_what_a_heading_says(heading: str, expected: tuple[str, str | None, str | None]) -> None:
+    assert only_item(heading) == expected
+
+
+@pytest.mark.parametrize(("value", "status"), [
+    ("⬜ Not Started", "planned"), ("📋 Not Started", "planned"), ("🟨 Planned", "planned"),
+    ("Blocked on the signing key (#430)", "planned"), ("Completed / 状态: 已完成", "done"),
+    ("进行中", "in-progress"), ("計画中", "planned"), ("🚀", "done"),
+])
+def test_status_field_values(value: str, status: str) -> None:
+    roadmap = parse_roadmap(f"# Roadmap\n\n## Indexing\n\nStatus: {value}\n")
+    assert roadmap.items[0].status is not None
+    assert roadmap.items[0].status.value == status
+
+
+def test_in_page_link_in_a_heading_is_not_its_title() -> None:
+    roadmap = parse_roadmap('# Roadmap\n\n## Overview <a href="#roadmap">↑ Top</a>\n\nText.\n\n'
+                            "## v0.2 [↑](#roadmap)\n\nMore.\n")
+    assert [n.title for n in roadmap.notes] == ["Overview"]
+    assert [(i.title, i.anchor) for i in roadmap.items] == [("v0.2", "v02-")]
+
+
+def test_parts_of_an_item_are_not_items() -> None:
+    text = ("# Roadmap\n\n## Phase 3 — Search\n\nIntro.\n\n### Goal\n\nFast.\n\n### Tasks\n\n"
+            "- [x] Index\n- [ ] Ranking (#7)\n\n### Exit criteria\n\nBenchmarks pass.\n\n"
+            "### Ranking service\n\nA child item.\n")
+    roadmap = parse_roadmap(text, repo="o/r")
+    assert [i.title for i in roadmap.items] == ["Phase 3 — Search", "Ranking service"]
+    phase = roadmap.items[0]
+    assert [(t.text, t.done) for t in phase.tasks] == [("Index", True), ("Ranking (#7)", False)]
+    assert [r.number for r in phase.refs] == [7]
+    assert "Benchmarks pass." in phase.body and "A child item." not in phase.body
+
+
+@pytest.mark.parametrize(("table", "titles"), [
+    ("| Symbol | Status |\n|---|---|\n| ⬜ | Not Started |\n| ✅ | Complete |\n", []),
+    ("| Milestone | Codename | Ends | Status |\n|---|---|---|---|\n"
+     "| 003 | Low Tide | Q1 2026 | 🚧 |\n| 002 | Driftwood | None | ✅ |\n", ["003", "002"]),
+    ("| 里程碑 | 目标日期 | 负责人 |\n|---|---|---|\n| 统一网关 | 2026-06-30 | @zhaolei |\n",
+     ["统一网关"]),
+    ("| Milestone | Date |\n|---|---|\n| Iteration start | 2026-04-06 |\n", []),
+])
+def test_which_tables_list_items(table: str, titles: list[str]) -> None:
+    roadmap = parse_roadmap(f"# Roadmap\n\n## v2.0\n\n{table}")
+    assert [i.title for i in roadmap.items[1:]] == titles
+
+
+def test_milestone_table_rows_take_the_next_date_column() -> None:
+    table = ("| Milestone | Codename | Ends | Status |\n|---|---|---|---|\n"
+             "| 003 | Low Tide | Q1 2026 | 🚧 |\n| LATER | Open Water | None | 🟨 |\n")
+    rows = parse_roadmap(f"# Roadmap\n\n## Milestones\n\n{table}").items[1:]
+    assert [(i.milestone, i.status.value if i.status else None) for i in rows] == [
+        ("Q1 2026", "in-progress"), (None, None)]

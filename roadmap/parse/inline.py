@@ -68,6 +68,29 @@ def plain_text(children: Sequence[Token] | None) -> str:
     return "".join(parts)
 
 
+def heading_text(children: Sequence[Token] | None) -> str:
+    """A heading's title: its plain text without in-page links such as `<a href="#top">↑</a>`,
+    which point back up the page rather than name anything."""
+    if not children:
+        return ""
+    kept: list[Token] = []
+    skipping = 0
+    for token in children:
+        opens = token.type == "link_open" and str(token.attrs.get("href", "")).startswith("#")
+        if token.type == "html_inline":
+            html = token.content.strip().lower()
+            opens = html.startswith("<a ") and 'href="#' in html
+            skipping -= 1 if skipping and html.startswith("</a") else 0
+        elif skipping and token.type == "link_close":
+            skipping -= 1
+            continue
+        if opens:
+            skipping += 1
+        elif not skipping:
+            kept.append(token)
+    return plain_text(kept)
+
+
 def lines_of(children: Sequence[Token] | None) -> list[str]:
     """The plain text split at line breaks: one entry per source line of a paragraph."""
     return plain_text(children).split("\n")

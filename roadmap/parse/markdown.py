@@ -15,8 +15,9 @@ _YAML_TITLE = re.compile(r"""^title\s*:\s*(?:"(.*)"|'(.*)'|(.*?))\s*$""", re.MUL
 
 @functools.cache
 def markdown() -> MarkdownIt:
-    """CommonMark with GitHub's tables and YAML front matter, as GitHub renders a roadmap."""
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    """CommonMark with GitHub's tables, strikethrough and YAML front matter, as GitHub
+    renders a roadmap."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
 
 
 def normalise(text: str) -> str:

@@ -7,31 +7,37 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from roadmap.model import Ref
+from roadmap.parse import refs as R
 from roadmap.parse import words
 from roadmap.parse.inline import plain_text
 
 #: Column roles, tried in order; a header names a role exactly or by one of its words.
 COLUMN_ROLES: dict[str, frozenset[str]] = {
-    "id": frozenset({"id", "#", "no", "no.", "nr", "number", "ref", "key"}),
+    "id": frozenset({"id", "#", "no", "no.", "nr", "number", "ref", "key", "risk id"}),
     "title": frozenset(
         {"title", "item", "items", "feature", "features", "feature name", "goal", "goals",
          "name", "project", "area", "task", "epic", "initiative", "work item", "topic", "theme",
          "proposal", "capability", "objective", "deliverable", "milestone item", "enhancement",
-         "work", "what"}
+         "work", "what", "任务", "功能", "特性", "目标", "タスク", "機能"}
     ),
-    "status": words.STATUS_FIELDS | {"done", "done?", "state of work"},
-    "owner": words.OWNER_FIELDS | {"who", "owned by", "led by", "assigned to"},
-    "milestone": words.MILESTONE_FIELDS | {"target date", "release date", "date", "deadline"},
+    "status": words.STATUS_FIELDS | {"done", "done?", "state of work", "状态", "状態", "進捗"},
+    "owner": words.OWNER_FIELDS | {"who", "owned by", "led by", "assigned to", "负责人",
+                                   "担当者", "担当"},
+    "milestone": words.MILESTONE_FIELDS | {"target date", "release date", "date", "deadline",
+                                           "ends", "end date", "revisit", "版本", "里程碑",
+                                           "计划时间", "目标日期", "期限"},
     "tracking": words.TRACKING_FIELDS | {"issue/proposal", "links", "link", "pr", "prs",
                                          "pull request", "pull requests", "kep", "rfc"},
     "body": frozenset({"description", "notes", "note", "details", "summary", "what and why",
-                       "why", "comment", "comments", "priority", "dependencies", "category"}),
+                       "why", "comment", "comments", "priority", "dependencies", "category",
+                       "reason", "outcome", "说明", "优先级", "備考"}),
 }
 #: Words that give a long header its role (`Release, links, tracking issue` is a milestone).
 _ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("status", re.compile(r"\bstatus\b")),
     ("owner", re.compile(r"\b(?:owners?|leads?|poc|contact|champions?|assignees?)\b")),
-    ("milestone", re.compile(r"\b(?:release|milestone|target|eta|quarter|timeline|when)\b")),
+    ("milestone", re.compile(r"\b(?:release|milestone|target|eta|quarter|timeline|when|date)\b")),
     ("tracking", re.compile(r"\b(?:issues?|tracking|proposals?|links?)\b")),
     ("title", re.compile(r"\b(?:feature|title|goal|item|name|project|area|epic)\b")),
     ("body", re.compile(r"\b(?:description|notes?|details|summary|why)\b")),
@@ -70,7 +76,7 @@ class Table:
 
         A legend (`| Status | Meaning |`) starts with its status column and is not one.
         """
-        if "title" not in self.roles or self.roles[0] == "status":
+        if "title" not in self.roles or self.roles[0] == "status" or self.titles_are_symbols():
             return False
         return any(r in self.roles for r in ("status", "owner", "milestone", "tracking", "body"))
 
@@ -86,11 +92,18 @@ class Table:
         said = {role for role in self.roles if role not in (None, "title", "id", "tracking")}
         return bool(said) or not in_plain_item
 
-    def titles_are_numbers(self) -> bool:
-        """Whether every title cell holds only a number, as an issue link's text does."""
+    def titles_are_symbols(self) -> bool:
+        """Whether every title is an emoji or mark alone: `| ✅ | Complete |` is a legend."""
         titles = [self.text(row, "title") for row in self.rows]
-        titles = [title for title in titles if title]
-        return bool(titles) and all(title.lstrip("#").isdigit() for title in titles)
+        return bool(titles) and all(
+            not any(ch.isalnum() for ch in title) for title in titles)
+
+    def titles_are_numbers(self) -> bool:
+        """Whether every title cell is an issue link whose text is its number (`[2066](...)`)."""
+        at = self.column("title")
+        cells = [row.cells[at] for row in self.rows if at is not None and at < len(row.cells)]
+        cells = [cell for cell in cells if cell.content.strip()]
+        return bool(cells) and all(_is_number_link(cell) for cell in cells)
 
     def column(self, role: str) -> int | None:
         return self.roles.index(role) if role in self.roles else None
@@ -134,6 +147,13 @@ class Table:
         return pairs
 
 
+def _is_number_link(cell: Token) -> bool:
+    """A cell that is only a link to an issue or pull request, with its number as the text."""
+    text = plain_text(cell.children).strip().lstrip("#")
+    hrefs = [str(t.attrs.get("href", "")) for t in cell.children or [] if t.type == "link_open"]
+    return text.isdigit() and len(hrefs) == 1 and isinstance(R.ref_of_url(hrefs[0]), Ref)
+
+
 def read_table(tokens: list[Token], i: int) -> tuple[Table, int]:
     """The table that starts at `tokens[i]` and the index just past its end."""
     rows: list[Row] = []
@@ -163,6 +183,15 @@ def column_roles(headers: list[str]) -> list[str | None]:
         roles.append(None if role in roles and role != "body" else role)
     if roles and roles[0] is None and "title" not in roles:
         roles[0] = "title"
+    if roles and roles[0] == "milestone" and "title" not in roles and (
+        "status" in roles or "owner" in roles
+    ):
+        # `| Milestone | Codename | Ends | Status |`: the rows are the milestones themselves.
+        roles[0] = "title"
+        later = [n for n, header in enumerate(headers) if n and roles[n] is None
+                 and column_role(header) == "milestone"]
+        if later:
+            roles[later[0]] = "milestone"
     return roles
 
 

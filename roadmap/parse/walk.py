@@ -18,7 +18,7 @@ from roadmap.collector import collector_paused
 from roadmap.model import Item, Note, Problem, QueryLink, Ref, Roadmap, Status, Task
 from roadmap.parse import refs as R
 from roadmap.parse import tables, words
-from roadmap.parse.inline import Found, lines_of, may_refer, plain_text, scan
+from roadmap.parse.inline import Found, heading_text, lines_of, may_refer, plain_text, scan
 from roadmap.parse.markdown import yaml_title
 
 #: A `Name:` at the start of a line (not `https://`): only such text can hold a field.
@@ -31,7 +31,7 @@ _LISTS = ("bullet_list_open", "ordered_list_open")
 class Section:
     """A heading whose section is still being read."""
 
-    kind: str  # "title", "note", "item" or "blank"
+    kind: str  # "title", "note", "item", "facet" (a part of its item: "Tasks") or "blank"
     level: int
     line: int
     item: Item | None = None
@@ -67,9 +67,14 @@ class Walk:
     # -- sections -------------------------------------------------------------------------
 
     def current(self) -> Section | None:
-        """The innermost open section, if it is an item; content outside items is preamble."""
+        """The innermost open section, if it is an item; content outside items is preamble.
+
+        A facet's content ("### Tasks" of a phase) belongs to the item it is part of.
+        """
         if self.stack and self.stack[-1].kind == "item":
             return self.stack[-1]
+        if self.stack and self.stack[-1].kind == "facet":
+            return self.parent_item()
         return None
 
     def parent_item(self) -> Section | None:
@@ -186,21 +191,23 @@ def on_heading(walk: Walk, tokens: list[Token], i: int) -> int:
     level = int(open_.tag[1])
     start, stop = open_.map or (0, 1)
     line = start + 1
-    text = plain_text(inline.children).replace("\n", " ").strip()
+    shown = plain_text(inline.children).replace("\n", " ").strip()
+    text = heading_text(inline.children).replace("\n", " ").strip()
     if walk.last_level and level > walk.last_level + 1:
         walk.problem(line, "warning", "heading-level",
                      f"heading level skips from h{walk.last_level} to h{level}")
     walk.last_level = level
-    anchor = walk.unique_anchor(text)
+    anchor = walk.unique_anchor(shown)
     walk.close_to(level, line)
-    if walk.stack:
-        top = walk.stack[-1]
-        top.body_end = start if top.body_end is None else top.body_end
     facts = words.heading_facts(text) if text else None
     kind = heading_kind(walk, facts, level)
+    if walk.stack and kind != "facet":  # a facet's text stays in its item's body
+        top = walk.stack[-1]
+        top.body_end = start if top.body_end is None else top.body_end
     walk.seen_heading = walk.seen_heading or kind != "blank"
     section = Section(kind, level, line, body_start=stop)
-    found = section.found
+    owner = walk.parent_item() if kind == "facet" else None
+    found = owner.found if owner else section.found
     scan(inline.children, line, found)
     if kind == "title":
         walk.roadmap.title, walk.title_line = text, line
@@ -232,6 +239,11 @@ def heading_kind(walk: Walk, facts: words.HeadingFacts | None, level: int) -> st
     ):
         return "title"
     top = walk.stack[-1] if walk.stack else None
+    outer = walk.parent_item()
+    if outer and level > outer.level and number is None and (
+        words.is_facet_title(rest) or words.is_note_title(rest)
+    ):
+        return "facet"
     if top and top.kind == "note" and level > top.level and (number is None or top.explains):
         # A numbered section (`A. Streaming` under `Appendix`) names work even below a
         # heading that is a note only for standing before the first numbered one.
@@ -407,7 +419,7 @@ def fill_row(walk: Walk, table: tables.Table, row: tables.Row, item: Item) -> No
     owners = table.text(row, "owner")
     item.owners.extend(o for o in words.logins(owners, bare=True) if o not in item.owners)
     milestone = table.text(row, "milestone")
-    if milestone:
+    if milestone and words.fold(milestone) not in words.EMPTY_VALUES:
         item.milestone = words.milestone_of_text(milestone)
     body = table.body(row)
     item.body = f"{item.body}\n{body}".strip("\n") if item.body else body

@@ -39,6 +39,11 @@ STATUS_WORDS: dict[str, StatusValue] = {
          "won't fix", "rejected", "declined", "deferred indefinitely", "removed", "obsolete"],
         "dropped",
     ),
+    # Chinese and Japanese roadmaps say these in status cells and fields.
+    **dict.fromkeys(["已完成", "完成", "完了", "済み"], "done"),
+    **dict.fromkeys(["进行中", "進行中", "开发中", "対応中"], "in-progress"),
+    **dict.fromkeys(["计划中", "未开始", "待定", "計画中", "未着手", "予定"], "planned"),
+    **dict.fromkeys(["已取消", "取消", "中止"], "dropped"),
 }
 
 #: Emoji (without variation selectors), GitHub shortcodes and checkboxes that declare a status.
@@ -48,7 +53,8 @@ STATUS_EMOJI: dict[str, StatusValue] = {
     "🚧": "in-progress", "🏗": "in-progress", "🔨": "in-progress", "🔄": "in-progress",
     ":construction:": "in-progress", ":building_construction:": "in-progress",
     ":hammer:": "in-progress", ":arrows_counterclockwise:": "in-progress",
-    "⏳": "planned", "⌛": "planned", "📅": "planned", "🔜": "planned", "💭": "planned",
+    "⏳": "planned", "⌛": "planned", "⬜": "planned", "📅": "planned", "🔜": "planned",
+    "💭": "planned",
     ":hourglass:": "planned", ":hourglass_flowing_sand:": "planned", ":soon:": "planned",
     ":calendar:": "planned",
     "❌": "dropped", "✖": "dropped", "🚫": "dropped", "⛔": "dropped",
@@ -57,6 +63,13 @@ STATUS_EMOJI: dict[str, StatusValue] = {
 }
 
 _VARIATION_SELECTORS = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))
+#: Emoji that open a heading as decoration ("🚀 Platform", "📅 Timeline") more often than
+#: they declare its status; after a title ("Launch 🚀") or in a cell they still do.
+_DECORATIVE = frozenset({"🚀", "📅", "🎉", "🔨", "🏗", "💭"})
+#: Emoji that declare a status wherever they stand in a heading ("Phase 1 ✅ — Setup").
+_INNER_EMOJI: dict[str, StatusValue] = {
+    "✅": "done", "✔": "done", "☑": "done", "❌": "dropped", "🚧": "in-progress", "⏳": "planned",
+}
 #: The characters a status marker can start or end with, variation selectors included.
 _EDGE_CHARS = frozenset(
     {key[0] for key in STATUS_EMOJI} | {key[-1] for key in STATUS_EMOJI} | set("\ufe0e\ufe0f\u200d")
@@ -80,8 +93,23 @@ _NOTE_TITLE = re.compile(
     |.*\?$)""",
     re.IGNORECASE | re.VERBOSE,
 )
+#: More whole titles that explain the document, kept out of the pattern above.
+_NOTE_TITLES = frozenset(
+    {"executive summary", "format", "risks", "known risks", "risk register", "risk assessment",
+     "request a feature", "feature requests", "changelog", "release notes", "do not edit",
+     "文档说明", "说明", "概述", "简介", "目录", "背景"}
+)
+#: Headings inside an item that are part of it, not work of their own ("### Tasks").
+_FACET_TITLES = frozenset(
+    {"goal", "goals", "objective", "objectives", "tasks", "task list", "deliverables",
+     "exit criteria", "success criteria", "acceptance criteria", "definition of done",
+     "dependencies", "requirements", "scope", "status", "outcome", "outcomes", "plans",
+     "progress", "details", "description", "risks", "known risks", "notes", "background",
+     "motivation"}
+)
 #: Opening words that make a heading a status group ("Completed Roadmap Projects").
 _GROUP_LEADS: dict[str, StatusValue] = {
+    "next": "planned", "deferred": "planned",
     "completed": "done", "done": "done", "shipped": "done", "finished": "done",
     "delivered": "done", "upcoming": "planned", "planned": "planned", "backlog": "planned",
     "backlogs": "planned", "near-term": "planned", "long-term": "planned",
@@ -120,7 +148,7 @@ OWNER_FIELDS = frozenset(
      "maintainer", "maintainers", "dri", "shepherd", "shepherds", "responsible"}
 )
 MILESTONE_FIELDS = frozenset(
-    {"milestone", "target", "target release", "target completion", "release", "eta",
+    {"milestone", "target", "target date", "target release", "target completion", "release", "eta",
      "due", "due date", "timeline", "timespan", "version", "target version", "quarter",
      "expected", "expected by", "when"}
 )
@@ -136,14 +164,19 @@ def fold(text: str) -> str:
     return text.translate(_VARIATION_SELECTORS).strip().lower()
 
 
-def split_status(title: str) -> tuple[str, Status | None]:
-    """Take a leading or trailing status emoji or shortcode off a title."""
+def split_status(title: str, decorative: bool = True) -> tuple[str, Status | None]:
+    """Take a leading or trailing status emoji or shortcode off a title.
+
+    Without `decorative`, an opening 🚀 or 📅 stays part of the title (headings).
+    """
     bare = title.strip()
     if not bare or (bare[0] not in _EDGE_CHARS and bare[-1] not in _EDGE_CHARS):
         return title, None  # the common case, without translating every title
     folded = title.translate(_VARIATION_SELECTORS)
     for text, at_start in ((folded, True), (folded, False)):
         token = _edge_token(text, at_start)
+        if token in _DECORATIVE and at_start and not decorative:
+            continue
         value = STATUS_EMOJI.get(token) if token else None
         if token and value:
             rest = text[len(token):] if at_start else text[: -len(token)]
@@ -181,12 +214,32 @@ def status_of_words(text: str, first_clause: bool = True) -> Status | None:
     key = fold(raw).rstrip(".:!")
     value = STATUS_WORDS.get(key) or STATUS_EMOJI.get(key)
     if value is None:
-        rest, emoji = split_status(raw)
+        rest, emoji = split_status(raw, decorative=False)  # "📅 Schedule" names no status
         if emoji is not None:
             return Status(emoji.value, raw)
-        said = _CLAUSE_END.split(fold(rest), 1)[0] if first_clause else fold(rest)
-        value = STATUS_WORDS.get(said.split("(")[0].strip().rstrip(".:"))
+        said = _CLAUSE_END.split(fold(_drop_symbol(rest)), 1)[0] if first_clause \
+            else fold(_drop_symbol(rest))
+        said = said.split("(")[0].strip().rstrip(".:")
+        value = STATUS_WORDS.get(said) or (_leading_status(said) if first_clause else None)
     return Status(value, raw) if value else None
+
+
+def _drop_symbol(text: str) -> str:
+    """Text without an opening emoji that names no status (`📋 Planned`, `🟨 Planned`)."""
+    text = text.strip()
+    if text and unicodedata.category(text[0]) == "So":
+        return text[1:].translate(_VARIATION_SELECTORS).strip()
+    return text
+
+
+def _leading_status(said: str) -> StatusValue | None:
+    """The status a cell or field opens with: `Blocked on the signing key`."""
+    parts = said.split()
+    for count in range(min(3, len(parts) - 1), 0, -1):
+        value = STATUS_WORDS.get(" ".join(parts[:count]))
+        if value:
+            return value
+    return None
 
 
 def split_number(title: str) -> tuple[str | None, str]:
@@ -205,7 +258,16 @@ def split_number(title: str) -> tuple[str | None, str]:
 @functools.lru_cache(maxsize=8192)
 def is_note_title(title: str) -> bool:
     """Whether a heading explains the document ("How can I help?") rather than naming work."""
-    return _NOTE_TITLE.match(title.strip()) is not None
+    bare = _drop_symbol(title)
+    lower = bare.lower()
+    return (_NOTE_TITLE.match(bare) is not None or lower in _NOTE_TITLES
+            or lower.endswith(" legend") or "this document" in lower)
+
+
+@functools.lru_cache(maxsize=8192)
+def is_facet_title(title: str) -> bool:
+    """Whether a heading inside an item names a part of it ("Tasks", "Exit criteria")."""
+    return _drop_symbol(title).lower().rstrip(":") in _FACET_TITLES
 
 
 def milestone_of_heading(title: str) -> str | None:
@@ -214,14 +276,16 @@ def milestone_of_heading(title: str) -> str | None:
     A heading that opens with one names it up to a colon (`v0.4.0: Observability`);
     a short one may end with it (`etcd 2.3alpha (November)`).
     """
-    title = title.strip()
+    title = _drop_symbol(title)
     core = _PARENTHETICAL.sub("", title).strip()
     match = _MILESTONE_TOKEN.search(core)
     if match is None:
         return None
     if match.start() == 0:
-        head, colon, _ = title.partition(":")
-        return head.strip() if colon else title
+        # `v0.4.0: Observability`, `v0.1.0 - Initial release`: the name ends at the first.
+        cuts = [at for at in (title.find(s) for s in (":", " - ", " \u2013 ", " \u2014 "))
+                if at > 0]
+        return title[:min(cuts)].strip() if cuts else title
     if match.end() == len(core) and len(core.split()) <= 3:
         return title
     return None
@@ -242,7 +306,7 @@ def group_status(title: str) -> Status | None:
     whole = status_of_words(title.split("(")[0], first_clause=False)
     if whole is not None:
         return Status(whole.value, title.strip())
-    lead = fold(title).split(" ", 1)[0].rstrip(":")
+    lead = fold(_drop_symbol(title)).split(" ", 1)[0].rstrip(":")
     value = _GROUP_LEADS.get(lead)
     return Status(value, title.strip()) if value else None
 
@@ -298,11 +362,44 @@ def slug(text: str) -> str:
 def split_title(text: str) -> tuple[str, str | None, Status | None]:
     """A heading or title cell as (title, number, declared status): `✅ 1.2 Docs` gives
     ("Docs", "1.2", done). A title that is only an emoji keeps it."""
-    title, status = split_status(text)
+    title, status = split_status(text, decorative=False)
     number, title = split_number(title)
     if status is None:
-        title, status = split_status(title)
+        title, status = split_status(title, decorative=False)
+    if status is None:
+        title, status = _inner_status(title)
+    title = title.rstrip().removesuffix(":").rstrip() if title.rstrip().endswith(":") else title
+    if status is None:
+        status = _trailing_status(title)
     return title or text, number, status
+
+
+def _inner_status(title: str) -> tuple[str, Status | None]:
+    """A status emoji inside a heading: `Phase 1 ✅ — Setup`, `Import ✅ COMPLETE (64 tests)`.
+
+    The emoji leaves the title, and so do status words right after it.
+    """
+    if not any(emoji in title for emoji in _INNER_EMOJI):
+        return title, None
+    parts = title.split()
+    for at, part in enumerate(parts):
+        value = _INNER_EMOJI.get(part.translate(_VARIATION_SELECTORS))
+        if value is None or at == 0:
+            continue
+        after = parts[at + 1:]
+        if after and status_of_words(" ".join(after)) is not None:
+            after = []
+        return " ".join(parts[:at] + after), Status(value, part)
+    return title, None
+
+
+def _trailing_status(title: str) -> Status | None:
+    """The status a heading's closing parenthetical names: `v2.0 Plugins (Planned)`."""
+    if not title.endswith(")") or "(" not in title:
+        return None
+    said = title[title.rindex("(") + 1:-1]
+    status = status_of_words(said, first_clause=False)
+    return Status(status.value, said) if status else None
 
 
 HeadingFacts = tuple[str, str | None, Status | None, str | None, Status | None]
@@ -313,4 +410,5 @@ def heading_facts(text: str) -> HeadingFacts:
     """What a heading says, worked out once: title, number, status, the milestone it
     names, and the status it gives its items as a grouping heading."""
     title, number, status = split_title(text)
-    return title, number, status, milestone_of_heading(title), group_status(title)
+    named = title[: title.rindex("(")].rstrip() if _trailing_status(title) else title
+    return title, number, status, milestone_of_heading(named), group_status(title)
