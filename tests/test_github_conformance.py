@@ -197,6 +197,11 @@ def rich() -> Iterator[tuple[GitHubServer, github.Github]]:
         server.unassign(REPO, epic, "bob")
         server.set_milestone(REPO, second, None)
         server.lock_issue(REPO, second, "resolved")
+        spare = server.create_issue(REPO, "Spare part")
+        server.add_sub_issue(REPO, epic, REPO, spare)
+        server.remove_sub_issue(REPO, epic, REPO, spare)
+        server.lock_issue(REPO, spare)
+        server.unlock_issue(REPO, spare)
         pr = server.create_issue(REPO, "Fix part one", "Closes #2", user="bob",
                                  pull_request=True, labels=["roadmap"])
         server.connect(REPO, first, pr)
@@ -262,6 +267,50 @@ def test_every_issues_answers_validate(rich, suffix):
     for number in numbers_of(server):
         for page in answers(gh, f"/repos/{REPO}/issues/{number}{suffix}"):
             validate(f"GET {ONE}{suffix}", 200, page)
+
+
+# the schema each kind of timeline entry must match (the timeline's own schema is a loose
+# anyOf of all of them); kinds without one of their own are state changes
+TIMELINE_SCHEMAS = {
+    "labeled": "labeled-issue-event", "unlabeled": "unlabeled-issue-event",
+    "milestoned": "milestoned-issue-event", "demilestoned": "demilestoned-issue-event",
+    "renamed": "renamed-issue-event", "locked": "locked-issue-event",
+    "commented": "timeline-comment-event",
+    "cross-referenced": "timeline-cross-referenced-event",
+    "assigned": "timeline-assigned-issue-event",
+    "unassigned": "timeline-unassigned-issue-event",
+    "sub_issue_added": "sub-issue-added-issue-event",
+    "sub_issue_removed": "sub-issue-removed-issue-event",
+    "parent_issue_added": "parent-issue-added-issue-event",
+    "parent_issue_removed": "parent-issue-removed-issue-event",
+}
+
+
+def validate_def(name: str, value: Any) -> None:
+    schema = {"$defs": SCHEMAS["$defs"], "$ref": f"#/$defs/{name}"}
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    jsonschema.Draft202012Validator(schema, format_checker=checker).validate(value)
+
+
+def test_each_timeline_entry_matches_the_schema_of_its_kind(rich):
+    server, gh = rich
+    kinds: set[str] = set()
+    for number in numbers_of(server):
+        for page in answers(gh, f"/repos/{REPO}/issues/{number}/timeline", per_page=100):
+            for entry in page:
+                kinds.add(entry["event"])
+                validate_def(TIMELINE_SCHEMAS.get(entry["event"], "state-change-issue-event"),
+                             entry)
+    assert set(TIMELINE_SCHEMAS) <= kinds
+    assert {"closed", "reopened", "merged", "connected", "unlocked"} <= kinds
+
+
+def test_the_user_is_a_private_user(rich):
+    _, gh = rich
+    _, me = gh.requester.requestJsonAndCheck("GET", "/user")
+    validate_def("private-user", me)
+    with pytest.raises(jsonschema.ValidationError):
+        validate_def("public-user", me)
 
 
 def test_writes_answer_valid_issues_and_comments(rich):

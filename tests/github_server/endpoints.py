@@ -42,7 +42,7 @@ def rate_limit(call: Call) -> Reply:
 
 def me(call: Call) -> Reply:
     who = call.writer()
-    shown = {**render.user(call.urls, who), **render.account(who)}
+    shown = {**render.user(call.urls, who), **render.account(who), **render.private_account()}
     return modified(reply(200, shown), call.state.clock.now())
 
 
@@ -278,11 +278,11 @@ def list_sub_issues(call: Call, repo: Repo, link: str, number: str) -> Reply:
 
 def add_sub_issue(call: Call, repo: Repo, link: str, number: str) -> Reply:
     """Link a sub-issue by its id; 201 with the parent issue."""
-    _pusher(call, repo)
+    actor = call.state.user(_pusher(call, repo))
     parent, data = call.issue(repo, number, "/sub_issues"), call.json()
     child = _sub_issue(call, data)
     try:
-        call.state.link_sub_issue(parent, child, data.get("replace_parent") is True)
+        call.state.link_sub_issue(parent, child, data.get("replace_parent") is True, actor)
     except SubIssueRefused as problem:
         message = f"An error occurred while adding the sub-issue to the parent issue. {problem}"
         raise error(422, message, f"{SUB_ISSUE_DOCS}#add-sub-issue") from None
@@ -292,12 +292,12 @@ def add_sub_issue(call: Call, repo: Repo, link: str, number: str) -> Reply:
 
 def remove_sub_issue(call: Call, repo: Repo, link: str, number: str) -> Reply:
     """Unlink a sub-issue by its id; 200 with the parent issue."""
-    _pusher(call, repo)
+    actor = call.state.user(_pusher(call, repo))
     parent = call.issue(repo, number, "/sub_issue")
     child = _sub_issue(call, call.json())
     if child.parent is not parent:
         raise not_found()
-    call.state.unlink_sub_issue(child)
+    call.state.unlink_sub_issue(child, actor)
     shown = render.issue(call.urls, parent)
     return reply(200, shown, Location=str(shown["url"]))
 

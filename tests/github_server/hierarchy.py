@@ -2,13 +2,15 @@
 
 Adding or removing a sub-issue moves neither issue's `updated_at`, but both issues' JSON
 changes (`sub_issues_summary`, `parent_issue_url`), so their cached renderings go; a
-sub-issue closing or reopening changes its parent's summary the same way.
+sub-issue closing or reopening changes its parent's summary the same way. Each link and
+unlink is an issue event on both sides (`sub_issue_added` on the parent, `parent_issue_added`
+on the sub-issue; `..._removed` likewise), as GitHub's issue event schema describes.
 """
 
 from __future__ import annotations
 
 from .activity import Activity
-from .model import Issue
+from .model import Issue, User
 from .state import RepoRef
 
 MAX_SUB_ISSUES = 100  # per parent
@@ -24,21 +26,23 @@ class Hierarchy(Activity):
 
     def add_sub_issue(
         self, repo: RepoRef, parent_number: int, child_repo: RepoRef, child_number: int,
-        *, replace_parent: bool = False,
+        *, replace_parent: bool = False, actor: str | None = None,
     ) -> None:
         """Make issue `child_number` of `child_repo` a sub-issue of `parent_number`."""
         with self.lock:
             parent = self.issue(repo, parent_number)
-            self.link_sub_issue(parent, self.issue(child_repo, child_number), replace_parent)
+            child = self.issue(child_repo, child_number)
+            self.link_sub_issue(parent, child, replace_parent, self._actor(parent, actor))
 
     def remove_sub_issue(
-        self, repo: RepoRef, parent_number: int, child_repo: RepoRef, child_number: int
+        self, repo: RepoRef, parent_number: int, child_repo: RepoRef, child_number: int,
+        *, actor: str | None = None,
     ) -> None:
         with self.lock:
             parent, child = self.issue(repo, parent_number), self.issue(child_repo, child_number)
             if child.parent is not parent:
                 raise SubIssueRefused(f"#{child_number} is not a sub-issue of #{parent_number}")
-            self.unlink_sub_issue(child)
+            self.unlink_sub_issue(child, self._actor(parent, actor))
 
     def issue_by_id(self, issue_id: int) -> Issue | None:
         """The live issue with this id, in any repository."""
@@ -49,21 +53,27 @@ class Hierarchy(Activity):
                         return issue
             return None
 
-    def link_sub_issue(self, parent: Issue, child: Issue, replace_parent: bool) -> None:
+    def link_sub_issue(
+        self, parent: Issue, child: Issue, replace_parent: bool, actor: User
+    ) -> None:
         problem = link_problem(parent, child, replace_parent)
         if problem is not None:
             raise SubIssueRefused(problem)
         if child.parent is not None:
-            self.unlink_sub_issue(child)
+            self.unlink_sub_issue(child, actor)
         parent.children.append(child)
         child.parent = parent
+        self._event(parent, actor, "sub_issue_added", sub_issue=child)
+        self._event(child, actor, "parent_issue_added", parent_issue=parent)
         self._rendered_anew(child)  # and its parent's
 
-    def unlink_sub_issue(self, child: Issue) -> None:
+    def unlink_sub_issue(self, child: Issue, actor: User) -> None:
         parent = child.parent
         assert parent is not None
         parent.children.remove(child)
         child.parent = None
+        self._event(parent, actor, "sub_issue_removed", sub_issue=child)
+        self._event(child, actor, "parent_issue_removed", parent_issue=parent)
         self._rendered_anew(child)
         self._rendered_anew(parent)
 

@@ -63,6 +63,14 @@ def account(who: User) -> Json:
     }
 
 
+def private_account() -> Json:
+    """What `GET /user` adds for the authenticated user themselves (`private-user`)."""
+    return {
+        "private_gists": 0, "total_private_repos": 0, "owned_private_repos": 0,
+        "disk_usage": 0, "collaborators": 0, "two_factor_authentication": True,
+    }
+
+
 def label(urls: Urls, repo: Repo, tag: Label) -> Json:
     return {
         "id": tag.id, "node_id": node_id("Label", tag.id),
@@ -296,6 +304,8 @@ def event(urls: Urls, item: Event, *, with_issue: bool = False) -> Json:
 
 
 def payload(urls: Urls, repo: Repo, value: object) -> object:
+    if isinstance(value, Issue):
+        return issue_reference(urls, value)
     if isinstance(value, Label):
         return {"name": value.name, "color": value.color}
     if isinstance(value, User):
@@ -303,6 +313,15 @@ def payload(urls: Urls, repo: Repo, value: object) -> object:
     if isinstance(value, Milestone):
         return {"title": value.title}
     return value
+
+
+def issue_reference(urls: Urls, item: Issue) -> Json:
+    """The short form of an issue that sub-issue and parent-issue events name."""
+    return {
+        "number": item.number, "title": item.title, "state": item.state,
+        "state_reason": item.state_reason, "repository": repository(urls, item.repo),
+        "issue_type": None,
+    }
 
 
 def timeline_entry(urls: Urls, entry: Event | Comment) -> Json:
