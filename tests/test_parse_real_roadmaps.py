@@ -23,17 +23,33 @@ def test_lettered_appendix_sections_are_items() -> None:
     # Metadata block, contents, milestones, then `### A. 📺 ...` with `#### 1. ...` below
     # an unnumbered `Appendix` heading: all headings but the appendix's were notes.
     roadmap = parse_file(FIXTURES / "appendix_lettered_emoji.md")
+    appendix = "appendix-feature-areas"
     assert [(i.number, i.title, i.parent) for i in roadmap.items] == [
-        ("A", "📺 Video streaming", None),
+        (None, "Appendix: feature areas", None),
+        ("A", "📺 Video streaming", appendix),
         ("1", "Adaptive bitrate", "video-streaming"),
         ("2", "Subtitles", "video-streaming"),
-        ("B", "📻 Radio", None),
+        ("B", "📻 Radio", appendix),
         ("1", "Station list", "radio"),
-        ("C", "🗓️ Programme guide", None),
+        ("C", "🗓️ Programme guide", appendix),
     ]
     statuses = [i.status.value if i.status else None for i in roadmap.items]
-    assert statuses == [None, "done", "in-progress", None, "planned", None]
-    assert [n.title for n in roadmap.notes][-1] == "Appendix: feature areas"
+    assert statuses == [None, None, "done", "in-progress", None, "planned", None]
+    assert [n.title for n in roadmap.notes] == [
+        "Table of Contents", "Vision", "Principles", "Milestones"]
+
+
+def test_the_parent_of_numbered_sections_is_an_item() -> None:
+    # Unnumbered headings before the first numbered one are notes (Moby's introduction),
+    # except the one the numbered sections sit in; a second `#` title stays a note.
+    text = ("# Ledger v1.0 scope\n\n# 账本 1.0 范围\n\n## Summary\n\nText.\n\n"
+            "## What 1.0 is\n\nText.\n\n## Core requirements\n\n### 1. Stability\n\n"
+            "### 2. Docs\n")
+    roadmap = parse_roadmap(text)
+    assert [(i.title, i.parent) for i in roadmap.items] == [
+        ("Core requirements", None), ("Stability", "core-requirements"),
+        ("Docs", "core-requirements")]
+    assert [n.title for n in roadmap.notes] == ["账本 1.0 范围", "Summary", "What 1.0 is"]
 
 
 def test_numbered_heading_under_an_explaining_note_stays_a_note() -> None:
@@ -169,7 +185,8 @@ def test_which_tables_list_items(table: str, titles: list[str]) -> None:
 
 def test_milestone_table_rows_take_the_next_date_column() -> None:
     table = ("| Milestone | Codename | Ends | Status |\n|---|---|---|---|\n"
-             "| 003 | Low Tide | Q1 2026 | 🚧 |\n| LATER | Open Water | None | 🟨 |\n")
+             "| 003 | Low Tide | Q1 2026 | 🚧 |\n| LATER | Open Water | None | 🟨 |\n"
+             "| 002 | Driftwood | 12 Sept 2025 | ✅ |\n")
     rows = parse_roadmap(f"# Roadmap\n\n## Milestones\n\n{table}").items[1:]
     assert [(i.milestone, i.status.value if i.status else None) for i in rows] == [
-        ("Q1 2026", "in-progress"), (None, None)]
+        ("Q1 2026", "in-progress"), (None, None), ("12 Sept 2025", "done")]

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from markdown_it.token import Token
 
@@ -58,6 +59,8 @@ class Walk:
         self.ids: set[str] = set()
         self.suffixes: dict[str, int] = {}
         self.numbered = False
+        #: Lines of unnumbered headings whose first sub-section is numbered: their parents.
+        self.numbered_parents: set[int] = set()
         self.started = False
         self.seen_heading = False
         self.title_line: int | None = None
@@ -200,7 +203,7 @@ def on_heading(walk: Walk, tokens: list[Token], i: int) -> int:
     anchor = walk.unique_anchor(shown)
     walk.close_to(level, line)
     facts = words.heading_facts(text) if text else None
-    kind = heading_kind(walk, facts, level)
+    kind = heading_kind(walk, facts, level, line)
     if walk.stack and kind != "facet":  # a facet's text stays in its item's body
         top = walk.stack[-1]
         top.body_end = start if top.body_end is None else top.body_end
@@ -224,7 +227,7 @@ def on_heading(walk: Walk, tokens: list[Token], i: int) -> int:
     return i + 3
 
 
-def heading_kind(walk: Walk, facts: words.HeadingFacts | None, level: int) -> str:
+def heading_kind(walk: Walk, facts: words.HeadingFacts | None, level: int, line: int) -> str:
     """Whether a heading is the document's title, a note about the document, or an item.
 
     An empty heading (`##` alone) is none of them: it only closes the sections above it.
@@ -244,15 +247,17 @@ def heading_kind(walk: Walk, facts: words.HeadingFacts | None, level: int) -> st
         words.is_facet_title(rest) or words.is_note_title(rest)
     ):
         return "facet"
-    if top and top.kind == "note" and level > top.level and (number is None or top.explains):
-        # A numbered section (`A. Streaming` under `Appendix`) names work even below a
-        # heading that is a note only for standing before the first numbered one.
+    names_work = number is not None or line in walk.numbered_parents
+    if top and top.kind == "note" and level > top.level and (not names_work or top.explains):
+        # A numbered section (`A. Streaming`), or the parent of numbered ones, names work
+        # even below a heading that is a note only for standing before the first numbered one.
         return "note"
     if number is None and words.is_note_title(rest):
         outer = walk.parent_item()
         if outer is None or level <= outer.level:
             return "note"
-    if not walk.started and walk.numbered and number is None and not grouping:
+    if not walk.started and walk.numbered and number is None and not grouping and \
+            line not in walk.numbered_parents:
         return "note"
     return "item"
 
@@ -450,10 +455,7 @@ def walk_tokens(tokens: list[Token], source: str, lines: list[str], title: str |
                 repo: str | None) -> Roadmap:
     """Build the Roadmap of a token stream; `repo` resolves bare `#123` when given."""
     walk = Walk(source, lines, title)
-    walk.numbered = any(
-        t.type == "heading_open" and words.split_title(tokens[n + 1].content)[1] is not None
-        for n, t in enumerate(tokens)
-    )
+    find_numbered(walk, tokens)
     i, count = 0, len(tokens)
     with collector_paused():
         while i < count:
@@ -485,6 +487,17 @@ def whole_document_item(walk: Walk) -> None:
     walk.problem(line, "warning", "whole-document-item",
                  "every section explains the document and none names work: the whole "
                  "roadmap is one item")
+
+
+def find_numbered(walk: Walk, tokens: list[Token]) -> None:
+    """Whether the document numbers its sections, and which headings parent numbered ones."""
+    headings = [(int(t.tag[1]), (t.map or (0, 0))[0] + 1,
+                 words.split_title(tokens[n + 1].content)[1] is not None)
+                for n, t in enumerate(tokens) if t.type == "heading_open"]
+    walk.numbered = any(numbered for _, _, numbered in headings)
+    for (level, line, _), (below, _, numbered) in pairwise(headings):
+        if numbered and below > level > 1:  # a second `#` title stays a note
+            walk.numbered_parents.add(line)
 
 
 def finish_refs(walk: Walk, repo: str | None) -> None:

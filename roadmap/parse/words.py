@@ -298,6 +298,9 @@ def milestone_of_text(text: str) -> str:
     match = _MILESTONE_TOKEN.search(text)
     if match is None or (match.start() == 0 and len(text) <= 20):
         return text
+    day = text[: match.start()].strip()
+    if day.isdigit() and len(day) <= 2 and match.end() == len(text):
+        return text  # `12 Sept 2025`, a date: the day belongs to it
     return match.group(0).strip()
 
 
