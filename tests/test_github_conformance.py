@@ -460,7 +460,7 @@ def test_search_lag_keeps_the_earlier_indexed_form_of_an_item(faithful):
         assert (item["title"], item["comments"]) == ("New title", 1)
 
 
-def test_search_lag_is_cheap_at_benchmark_scale(faithful):
+def test_search_lag_at_benchmark_scale(faithful):
     """10,000 issues, 50 changed within the lag: the lagged search sees them as before."""
     faithful.bulk_create(REPO, issues=10_000, comments=0)  # one a second, until now
     faithful.search_lag = 60

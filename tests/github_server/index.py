@@ -72,11 +72,16 @@ class SearchIndex:
                     shown.cache = None
 
 
+FIELDS = [field.name for field in dataclasses.fields(Issue)]
+
+
 def snapshot(issue: Issue) -> Issue:
     """A frozen copy of what the search index shows of an issue: its fields, labels,
     assignees, comment count and sub-issue summary as of now."""
-    return dataclasses.replace(
-        issue, labels=list(issue.labels), assignees=list(issue.assignees),
-        comments=list(issue.comments), events=[], timeline=[], children=[], cache=None,
-        frozen_summary=issue.sub_issue_counts(),
-    )
+    copy = object.__new__(Issue)  # a field-by-field copy: `dataclasses.replace` is 10x slower
+    for name in FIELDS:
+        setattr(copy, name, getattr(issue, name))
+    copy.labels, copy.assignees = list(issue.labels), list(issue.assignees)
+    copy.comments, copy.events, copy.timeline, copy.children = list(issue.comments), [], [], []
+    copy.cache, copy.frozen_summary = None, issue.sub_issue_counts()
+    return copy

@@ -139,6 +139,8 @@ class Issue:
         its state reason, as GitHub's progress bar counts it."""
         if self.frozen_summary is not None:
             return self.frozen_summary
+        if not self.children:
+            return 0, 0
         return len(self.children), sum(child.state == "closed" for child in self.children)
 
 
