@@ -25,6 +25,7 @@ def test_lettered_appendix_sections_are_items() -> None:
     roadmap = parse_file(FIXTURES / "appendix_lettered_emoji.md")
     appendix = "appendix-feature-areas"
     assert [(i.number, i.title, i.parent) for i in roadmap.items] == [
+        (None, "Milestones", None),
         (None, "Appendix: feature areas", None),
         ("A", "📺 Video streaming", appendix),
         ("1", "Adaptive bitrate", "video-streaming"),
@@ -34,9 +35,8 @@ def test_lettered_appendix_sections_are_items() -> None:
         ("C", "🗓️ Programme guide", appendix),
     ]
     statuses = [i.status.value if i.status else None for i in roadmap.items]
-    assert statuses == [None, None, "done", "in-progress", None, "planned", None]
-    assert [n.title for n in roadmap.notes] == [
-        "Table of Contents", "Vision", "Principles", "Milestones"]
+    assert statuses == [None, None, None, "done", "in-progress", None, "planned", None]
+    assert [n.title for n in roadmap.notes] == ["Table of Contents", "Vision", "Principles"]
 
 
 def test_the_parent_of_numbered_sections_is_an_item() -> None:
@@ -190,3 +190,27 @@ def test_milestone_table_rows_take_the_next_date_column() -> None:
     rows = parse_roadmap(f"# Roadmap\n\n## Milestones\n\n{table}").items[1:]
     assert [(i.milestone, i.status.value if i.status else None) for i in rows] == [
         ("Q1 2026", "in-progress"), (None, None), ("12 Sept 2025", "done")]
+
+
+def test_a_status_first_table_lists_items() -> None:
+    table = ("| Status | Feature | Issue |\n|---|---|---|\n"
+             "| :white_check_mark: | README generation | #42 |\n"
+             "| :dart: | Docs audit | #55 |\n| :thought_balloon: | Translations | #62 |\n")
+    rows = parse_roadmap(f"# Roadmap\n\n## v1.3\n\n{table}", repo="o/r").items[1:]
+    assert [(i.title, i.status.value if i.status else None, [r.number for r in i.refs])
+            for i in rows] == [("README generation", "done", [42]), ("Docs audit", "planned", [55]),
+                               ("Translations", "planned", [62])]
+
+
+def test_sections_numbered_only_deep_down_leave_the_upper_ones_items() -> None:
+    text = ("# Plan\n\n## Vision\n\nText.\n\n## Current state\n\nText.\n\n## Implementation\n\n"
+            "### Phase 1: Setup\n\n#### 1.1 Milestones\n\n#### 1.2 Issues\n\n"
+            "### Phase 2: Automation\n\n**Status:** Unimplemented\n")
+    roadmap = parse_roadmap(text)
+    assert [(i.title, i.parent) for i in roadmap.items] == [
+        ("Current state", None), ("Implementation", None),
+        ("Phase 1: Setup", "implementation"), ("Milestones", "phase-1-setup"),
+        ("Issues", "phase-1-setup"), ("Phase 2: Automation", "implementation")]
+    assert roadmap.items[-1].status is not None
+    assert roadmap.items[-1].status.value == "planned"
+    assert [n.title for n in roadmap.notes] == ["Vision"]

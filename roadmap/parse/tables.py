@@ -74,9 +74,9 @@ class Table:
     def is_roadmap(self) -> bool:
         """A table lists items when it has a title column and something said of each title.
 
-        A legend (`| Status | Meaning |`) starts with its status column and is not one.
+        A legend (`| Status | Meaning |`, `| ✅ | Complete |`) has no titles but symbols.
         """
-        if "title" not in self.roles or self.roles[0] == "status" or self.titles_are_symbols():
+        if "title" not in self.roles or self.titles_are_symbols():
             return False
         return any(r in self.roles for r in ("status", "owner", "milestone", "tracking", "body"))
 

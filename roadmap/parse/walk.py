@@ -58,7 +58,7 @@ class Walk:
         self.linked: Counter[str] = Counter()  # repositories of items' linked issues
         self.ids: set[str] = set()
         self.suffixes: dict[str, int] = {}
-        self.numbered = False
+        self.numbered: int | None = None  # the level of the first numbered heading
         #: Lines of unnumbered headings whose first sub-section is numbered: their parents.
         self.numbered_parents: set[int] = set()
         self.started = False
@@ -257,7 +257,9 @@ def heading_kind(walk: Walk, facts: words.HeadingFacts | None, level: int, line:
         if outer is None or level <= outer.level:
             return "note"
     if not walk.started and walk.numbered and number is None and not grouping and \
-            line not in walk.numbered_parents:
+            line not in walk.numbered_parents and (level >= walk.numbered or level == 1):
+        # Moby's `### How ...` before `# 1. Features`, or a second `#` title; a `## Vision`
+        # above sections numbered only from `###` on is a section of its own.
         return "note"
     return "item"
 
@@ -494,7 +496,7 @@ def find_numbered(walk: Walk, tokens: list[Token]) -> None:
     headings = [(int(t.tag[1]), (t.map or (0, 0))[0] + 1,
                  words.split_title(tokens[n + 1].content)[1] is not None)
                 for n, t in enumerate(tokens) if t.type == "heading_open"]
-    walk.numbered = any(numbered for _, _, numbered in headings)
+    walk.numbered = next((level for level, _, numbered in headings if numbered), None)
     for (level, line, _), (below, _, numbered) in pairwise(headings):
         if numbered and below > level > 1:  # a second `#` title stays a note
             walk.numbered_parents.add(line)

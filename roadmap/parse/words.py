@@ -28,7 +28,8 @@ STATUS_WORDS: dict[str, StatusValue] = {
         "in-progress",
     ),
     **dict.fromkeys(
-        ["planned", "not started", "todo", "to do", "backlog", "next", "later", "future",
+        ["planned", "not started", "unimplemented", "not implemented", "todo", "to do",
+         "backlog", "next", "later", "future",
          "proposed", "near-term", "near term", "long-term", "long term", "mid-term",
          "medium term", "up next", "ideas", "open", "tbd", "hold", "on hold", "blocked",
          "exploring", "investigating", "under consideration", "considering", "upcoming"],
@@ -56,7 +57,7 @@ STATUS_EMOJI: dict[str, StatusValue] = {
     "⏳": "planned", "⌛": "planned", "⬜": "planned", "📅": "planned", "🔜": "planned",
     "💭": "planned",
     ":hourglass:": "planned", ":hourglass_flowing_sand:": "planned", ":soon:": "planned",
-    ":calendar:": "planned",
+    ":calendar:": "planned", ":dart:": "planned", ":thought_balloon:": "planned",
     "❌": "dropped", "✖": "dropped", "🚫": "dropped", "⛔": "dropped",
     ":x:": "dropped", ":no_entry_sign:": "dropped", ":no_entry:": "dropped",
     "[x]": "done", "[X]": "done", "[ ]": "planned",  # a checkbox, as in a task list
@@ -95,7 +96,8 @@ _NOTE_TITLE = re.compile(
 )
 #: More whole titles that explain the document, kept out of the pattern above.
 _NOTE_TITLES = frozenset(
-    {"executive summary", "format", "risks", "known risks", "risk register", "risk assessment",
+    {"executive summary", "vision", "mission", "principles", "format", "risks", "known risks",
+     "risk register", "risk assessment",
      "request a feature", "feature requests", "changelog", "release notes", "do not edit",
      "文档说明", "说明", "概述", "简介", "目录", "背景"}
 )
