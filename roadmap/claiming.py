@@ -14,7 +14,15 @@ from datetime import datetime
 from roadmap.claims import DEFAULT_PATTERNS, Patterns, derive_claims
 from roadmap.errors import InputError, ProblemsFound
 from roadmap.github import GitHubClient
-from roadmap.model import Claim, IssueRecord, RemoteComment, RemoteIssue, RemoteRepo
+from roadmap.model import (
+    Claim,
+    IssueRecord,
+    RemoteComment,
+    RemoteEvent,
+    RemoteIssue,
+    RemotePull,
+    RemoteRepo,
+)
 from roadmap.store import Store
 
 
@@ -32,7 +40,12 @@ def _day(moment: datetime) -> str:
 
 
 def live_record(client: GitHubClient, repo: str, number: int) -> IssueRecord:
-    issue, comments, events, pulls = client.fetch_record_parts(repo, number)
+    return record_of(repo, *client.fetch_record_parts(repo, number))
+
+
+def record_of(repo: str, issue: RemoteIssue, comments: list[RemoteComment],
+              events: list[RemoteEvent], pulls: list[RemotePull]) -> IssueRecord:
+    """What claims read of an issue, from what GitHub answered."""
     return IssueRecord(repo, issue.number, issue.title, issue.body, issue.state,
                        issue.state_reason, issue.is_pull_request, issue.author, issue.labels,
                        issue.assignees, issue.created_at, issue.updated_at, issue.closed_at,

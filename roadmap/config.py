@@ -16,6 +16,26 @@ DEFAULT_LABEL = "roadmap"
 
 
 @dataclass(slots=True, frozen=True)
+class Housekeeping:
+    """Opt-in care of claims by `roadmap respond` (`[tool.roadmap.housekeeping]`); all off
+    by default."""
+
+    #: Remind a claimant after this many days without activity (0: never).
+    remind_days: int = 0
+    #: Release a claim with no activity for `claim_expiry_days`, saying why.
+    release: bool = False
+    #: Issues with this label get neither reminders nor releases.
+    pin_label: str | None = None
+    #: How many active claims one person may hold at once (0: no cap).
+    max_claims: int = 0
+
+    @property
+    def sweeps(self) -> bool:
+        """Whether a scheduled run has anything to do."""
+        return bool(self.remind_days or self.release)
+
+
+@dataclass(slots=True, frozen=True)
 class Config:
     """Settings, with paths resolved against the folder of the file they came from."""
 
@@ -27,6 +47,7 @@ class Config:
     #: Regular expressions for claim and release comments; empty means the defaults.
     claim_patterns: tuple[str, ...] = ()
     release_patterns: tuple[str, ...] = ()
+    housekeeping: Housekeeping = Housekeeping()
     #: The file the settings were read from, or None for the defaults.
     source: Path | None = None
 
@@ -39,8 +60,10 @@ class Config:
 
 _TYPES: dict[str, type] = {
     "roadmap": str, "repos": list, "label": str, "claim_expiry_days": int, "stale_days": int,
-    "claim_patterns": list, "release_patterns": list,
+    "claim_patterns": list, "release_patterns": list, "housekeeping": dict,
 }
+_HOUSEKEEPING: dict[str, type] = {"remind_days": int, "release": bool, "pin_label": str,
+                                  "max_claims": int}
 
 
 def find_config(start: Path) -> Path | None:
@@ -109,12 +132,31 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
             patterns[key] = tuple(re.compile(v).pattern for v in values)
         except (re.error, TypeError) as error:
             raise ConfigError(f"{where}: {key}: not a regular expression ({error})") from None
+    expiry = table.get("claim_expiry_days", 30)
     return Config(
         roadmap=path.parent / table.get("roadmap", "ROADMAP.md"),
+        housekeeping=_housekeeping(table.get("housekeeping", {}), where, expiry),
         **patterns,
         repos=tuple(repos),
         label=table.get("label", DEFAULT_LABEL),
-        claim_expiry_days=table.get("claim_expiry_days", 30),
+        claim_expiry_days=expiry,
         stale_days=table.get("stale_days", 30),
         source=path,
     )
+
+
+def _housekeeping(table: dict[str, Any], where: str, expiry_days: int) -> Housekeeping:
+    where = f"{where}: housekeeping"
+    for key, value in table.items():
+        expected = _HOUSEKEEPING.get(key)
+        if expected is None:
+            raise ConfigError(f"{where}: unknown setting {key!r}")
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(f"{where}: {key} must be a {expected.__name__}")
+        if isinstance(value, int) and value < 0:
+            raise ConfigError(f"{where}: {key} must not be negative")
+    found = Housekeeping(**table)
+    if found.remind_days and found.remind_days >= expiry_days:
+        raise ConfigError(f"{where}: remind_days must be less than claim_expiry_days "
+                          f"({expiry_days}), or the claim is stale before the reminder")
+    return found

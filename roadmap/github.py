@@ -104,7 +104,8 @@ class GitHubClient:
 
     def __init__(self, api_url: str, token: str | None, *, wait_for_reset: bool = True,
                  backoff: float = 0.5, timeout: int = 30,
-                 wait: Callable[[float, str], None] | None = None) -> None:
+                 wait: Callable[[float, str], None] | None = None,
+                 write_interval: float = 1.0) -> None:
         self.api_url = api_url.rstrip("/")
         # A refused connection is retried twice: an unreachable API URL should fail fast.
         retry = Retry(total=MAX_RETRIES, connect=2, read=MAX_RETRIES,
@@ -116,7 +117,7 @@ class GitHubClient:
             auth=Auth.Token(token) if token else None, base_url=self.api_url,
             per_page=PER_PAGE, timeout=timeout, retry=retry,
             # Pacing is ours: conditional and sequential requests need no fixed delay.
-            seconds_between_requests=None, seconds_between_writes=1.0,
+            seconds_between_requests=None, seconds_between_writes=write_interval or None,
         )
         self._requester = self._github.requester
         self.wait_for_reset = wait_for_reset
@@ -294,6 +295,20 @@ class GitHubClient:
         data = self.post("POST" if add else "DELETE",
                          f"/repos/{full_name}/issues/{number}/assignees", {"assignees": [login]})
         return parse_issue(data)
+
+    def fetch_open_issues(self, full_name: str, label: str) -> Iterator[RemoteIssue]:
+        """The open issues with `label`, page by page (for housekeeping's rounds)."""
+        for page in self.pages(f"/repos/{full_name}/issues",
+                               {"labels": label, "state": "open", "per_page": PER_PAGE}):
+            yield from (parse_issue(data) for data in page)
+
+    def fetch_assigned(self, full_name: str, label: str, login: str) -> list[str]:
+        """Open issues with `label` assigned to `login`, as `OWNER/NAME#N` (one search)."""
+        query = f'repo:{full_name} is:issue is:open label:"{label}" assignee:{login}'
+        _, _, data = self.get("/search/issues", {"q": query, "per_page": PER_PAGE})
+        items = data.get("items") if isinstance(data, dict) else None
+        return [f"{full_name}#{int(item['number'])}" for item in items or []
+                if isinstance(item, dict) and "number" in item]
 
 
 def _json(body: str | bytes | None) -> Any:

@@ -289,3 +289,39 @@ class Report(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column()
     format: Mapped[str] = mapped_column(String(10))
+
+
+class Answer(Base):
+    """An answer `roadmap respond` wrote (or is writing) on GitHub: one per comment, reminder
+    or release, so that nothing is answered twice, across re-runs and restarts."""
+
+    __tablename__ = "answers"
+
+    #: "comment:<repo>:<comment id>", "remind:<repo>#<n>:<login>:<since>" or "release:...".
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    repo: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int] = mapped_column(Integer)
+    #: What was answered ("claimed", "refused", ...), or "pending" while it is written.
+    kind: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column()
+
+
+class Delivery(Base):
+    """A webhook delivery the receiver accepted: its id (GitHub reuses it when it delivers
+    again), and what it carried until the work is done."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_state_seq", "state", "seq"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    delivery: Mapped[str] = mapped_column(String(100), unique=True)
+    event: Mapped[str] = mapped_column(String(60))
+    received_at: Mapped[datetime] = mapped_column()
+    #: The payload, dropped once the delivery is done.
+    payload: Mapped[str | None] = mapped_column(Text)
+    #: "pending", "done" or "failed".
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column()

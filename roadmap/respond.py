@@ -1,0 +1,411 @@
+"""`roadmap respond`: answer claims on GitHub where they are made, in a comment.
+
+A GitHub event (from an Actions workflow's event file, or a webhook delivery) is read
+into a `Trigger`; a comment that claims or releases a roadmap issue gets one answer.
+The decision is made on the live issue (the payload may be old), as it stood when the
+comment was made: two `/claim` comments at once are answered in the order GitHub made
+them, whichever is worked on first. Every answer is reserved in the store before it is
+written and carries a marker on GitHub, so a comment is never answered twice, even by a
+run without the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from roadmap import answer_text as text
+from roadmap.answer_text import Terms
+from roadmap.claiming import record_of
+from roadmap.claims import Patterns, comment_intent, derive_all_claims, derive_claims
+from roadmap.config import Config
+from roadmap.errors import GitHubError, InputError
+from roadmap.github import GitHubClient, NotFound, parse_comment, parse_issue, parse_pull
+from roadmap.link import LinkItem, ManualLink, link_items
+from roadmap.model import (
+    Claim,
+    IssueRecord,
+    RemoteComment,
+    RemoteEvent,
+    RemoteIssue,
+    RemotePull,
+    RemoteRepo,
+    Roadmap,
+    parse_repo,
+)
+from roadmap.store import Store
+from roadmap.store.answers import (
+    drop_reservation,
+    load_answer,
+    reserve_answer,
+    save_answer,
+)
+
+#: Events whose payload is answered or kept; others are acknowledged and left alone.
+SCHEDULED = ("schedule", "workflow_dispatch")
+
+
+@dataclass(slots=True, frozen=True)
+class Trigger:
+    """What a GitHub event asks of `respond`, read from its payload (untrusted)."""
+
+    event: str
+    action: str
+    repo: str | None = None
+    issue: RemoteIssue | None = None
+    comment: RemoteComment | None = None
+    pull: tuple[RemotePull, dict[tuple[str, int], str]] | None = None
+
+    @property
+    def ref(self) -> str | None:
+        return f"{self.repo}#{self.issue.number}" if self.repo and self.issue else None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What `respond` did with one event (or, with --dry-run, would do)."""
+
+    ref: str | None
+    kind: str
+    message: str
+    calls: list[str] = field(default_factory=list)
+    #: The answer written on GitHub, as it reads there, and its URL.
+    body: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Responder:
+    """Everything an answer needs: the store, GitHub, the settings and the roadmap."""
+
+    store: Store
+    client: GitHubClient
+    config: Config
+    patterns: Patterns
+    items: list[LinkItem] = field(default_factory=list)
+    dry_run: bool = False
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    #: The login answers are written as; None until asked, "" when GitHub will not say
+    #: (an Actions token), where the bot check and the marker are enough.
+    me: str | None = None
+
+    def own_login(self) -> str:
+        if self.me is None:
+            try:
+                self.me = self.client.fetch_login()
+            except GitHubError:
+                self.me = ""
+        return self.me
+
+
+def build_responder(store: Store, client: GitHubClient, config: Config,
+                    dry_run: bool = False) -> Responder:
+    """A responder for the configured roadmap (its items, when the file is there)."""
+    from roadmap.parse import parse_file
+    from roadmap.work import patterns_of
+
+    roadmap = None
+    if config.roadmap.is_file():
+        roadmap = parse_file(config.roadmap, repo=config.repos[0] if config.repos else None)
+    return Responder(store, client, config, patterns_of(config), link_view(roadmap), dry_run)
+
+
+def link_view(roadmap: Roadmap | None) -> list[LinkItem]:
+    """The roadmap's items as linking reads them."""
+    if roadmap is None:
+        return []
+    return [LinkItem(i.id, i.number, i.title,
+                     tuple((r.repo, r.number) for r in i.refs if r.repo))
+            for i in roadmap.items]
+
+
+# -- reading events ----------------------------------------------------------------------------
+
+
+def read_event_file(path: Path) -> Any:
+    """The JSON of an event file (GITHUB_EVENT_PATH)."""
+    try:
+        return json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such event file") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror}") from None
+    except ValueError:
+        raise InputError(f"{path}: not a JSON event payload") from None
+
+
+def parse_event(name: str, payload: Any) -> Trigger:
+    """A `Trigger` of an event's name and payload; InputError when the payload is not
+    shaped as GitHub's payload of that event is."""
+    if not isinstance(payload, dict):
+        raise InputError(f"{name} event: the payload is not a JSON object")
+    action = str(payload.get("action") or "")
+    if name in SCHEDULED or name == "ping":
+        full_name = (payload.get("repository") or {}).get("full_name")
+        return Trigger(name, action, parse_repo(full_name) if full_name else None)
+    try:
+        repo = parse_repo((payload.get("repository") or {}).get("full_name"))
+        issue = parse_issue(payload["issue"]) if isinstance(payload.get("issue"), dict) else None
+        comment = None
+        if name == "issue_comment":
+            comment = parse_comment(payload["comment"])
+            if issue is None or comment is None:
+                raise ValueError("no issue or comment")
+        pull = None
+        if name == "pull_request":
+            pull = parse_pull(payload["pull_request"], repo)
+    except (KeyError, TypeError, ValueError, AttributeError, InputError):
+        raise InputError(f"{name} event: not a payload of GitHub's {name} event") from None
+    return Trigger(name, action, repo, issue, comment, pull)
+
+
+# -- answering ---------------------------------------------------------------------------------
+
+
+def respond(responder: Responder, trigger: Trigger) -> list[Outcome]:
+    """Answer what the event asks, keep the store current, and say what was done."""
+    if trigger.event == "issue_comment":
+        return [answer_comment(responder, trigger)]
+    if trigger.event in SCHEDULED:
+        from roadmap.housekeeping import sweep
+
+        return sweep(responder, [trigger.repo] if trigger.repo else None)
+    if trigger.event == "issues" and trigger.issue is not None and trigger.repo:
+        if not responder.dry_run:
+            keep_issue(responder, trigger.repo, trigger.issue)
+        return [Outcome(trigger.ref, "kept", f"{trigger.ref}: {trigger.action}; kept")]
+    if trigger.event == "pull_request" and trigger.pull is not None:
+        return [keep_pull(responder, trigger)]
+    return [Outcome(trigger.ref, "ignored", f"{trigger.event} event: nothing to do")]
+
+
+def from_bot(responder: Responder, comment: RemoteComment) -> bool:
+    """A bot's comment (this tool's own answers included) is never answered."""
+    author = comment.author or ""
+    if comment.author_is_bot or not author or author.lower().endswith("[bot]"):
+        return True
+    if text.MARKER in comment.body:
+        return True
+    return author.lower() == responder.own_login().lower()
+
+
+def answer_comment(responder: Responder, trigger: Trigger) -> Outcome:
+    """Answer one comment that claims or releases, once."""
+    comment, ref, repo = trigger.comment, trigger.ref, trigger.repo
+    assert comment is not None and ref is not None and repo is not None
+    if trigger.action not in ("created", "edited"):
+        return Outcome(ref, "ignored", f"{ref}: comment {trigger.action}; nothing to do")
+    if from_bot(responder, comment):
+        return Outcome(ref, "ignored", f"{ref}: a bot's comment; not answered")
+    if comment_intent(comment, responder.patterns) is None:
+        if not responder.dry_run and trigger.issue is not None:
+            keep_issue(responder, repo, trigger.issue, [comment])
+        return Outcome(ref, "no command", f"{ref}: comment {comment.id} claims nothing")
+    key = f"comment:{repo.lower()}:{comment.id}"
+    store = responder.store
+    if load_answer(store, key) is not None or not (
+            responder.dry_run or reserve_answer(store, key, repo, comment.issue_number,
+                                                responder.clock())):
+        return Outcome(ref, "already answered", f"{ref}: comment {comment.id} was answered")
+    try:
+        outcome = _answer(responder, repo, comment.issue_number, comment.id)
+    except BaseException:
+        if not responder.dry_run:
+            drop_reservation(store, key)
+        raise
+    if not responder.dry_run:
+        save_answer(store, key, outcome.kind, outcome.url)
+    return outcome
+
+
+@dataclass(slots=True)
+class Decision:
+    """An answer decided: its kind, who to assign or unassign, and its text (given
+    whether GitHub took the assignment)."""
+
+    kind: str
+    render: Callable[[bool], str]
+    assign: str | None = None
+    unassign: list[str] = field(default_factory=list)
+
+
+def _answer(responder: Responder, repo: str, number: int, comment_id: int) -> Outcome:
+    client = responder.client
+    ref = f"{repo}#{number}"
+    try:
+        parts = client.fetch_record_parts(repo, number)
+    except NotFound:
+        return Outcome(ref, "gone", f"{ref}: gone from GitHub; not answered")
+    record = record_of(repo, *parts)
+    live = next((c for c in record.comments if c.id == comment_id), None)
+    if live is None:
+        return Outcome(ref, "gone", f"{ref}: comment {comment_id} was deleted; not answered")
+    if any(text.answered_marker(comment_id) in c.body for c in record.comments):
+        return Outcome(ref, "already answered", f"{ref}: comment {comment_id} was answered")
+    intent = comment_intent(live, responder.patterns)
+    if intent is None:
+        return Outcome(ref, "no command", f"{ref}: comment {comment_id} claims nothing now")
+    decision = decide(responder, record, live, intent)
+    return _write(responder, record, parts, live, decision)
+
+
+def decide(responder: Responder, record: IssueRecord, comment: RemoteComment,
+           intent: str) -> Decision:
+    """What to answer a claim or release, on the issue as it stood when it was made."""
+    login = comment.author or ""
+    config = responder.config
+    terms = Terms(record.ref, item_of(responder, record), config.claim_expiry_days,
+                  config.label)
+    if record.is_pull_request:
+        return Decision("pull request", lambda _: text.render_pull_request(terms, login))
+    if config.label.lower() not in (name.lower() for name in record.labels):
+        return Decision("not on roadmap", lambda _: text.render_not_on_roadmap(terms, login))
+    if record.state == "closed":
+        return Decision("closed", lambda _: text.render_closed(terms, login))
+    at = comment.updated_at
+    claims = derive_claims(before(record, comment), at, config.claim_expiry_days,
+                           responder.patterns)
+    mine = [c for c in claims if c.login.lower() == login.lower()]
+    if intent == "release":
+        return _release(terms, record, login, mine)
+    others = [c for c in claims if c.login.lower() != login.lower()]
+    active = [c for c in others if not c.stale]
+    if active:
+        holder = active[0]
+        return Decision("refused", lambda _: text.render_refused(
+            terms, login, holder.login, holder.since, holder.last_activity))
+    if mine and not mine[0].stale:
+        held = mine[0]
+        return Decision("already held", lambda _: text.render_already_held(
+            terms, login, held.since, held.last_activity))
+    capped = over_cap(responder, record, login)
+    if capped:
+        cap = config.housekeeping.max_claims
+        return Decision("over cap", lambda _: text.render_over_cap(terms, login, capped, cap))
+    if others:
+        old = [(c.login, c.last_activity) for c in others]
+        gone = [c.login for c in others
+                if c.login.lower() in (a.lower() for a in record.assignees)]
+        return Decision("handed over", lambda took: text.render_handed_over(
+            terms, login, at, took, old), assign=login, unassign=gone)
+    return Decision("claimed", lambda took: text.render_claimed(terms, login, at, took),
+                    assign=login)
+
+
+def _release(terms: Terms, record: IssueRecord, login: str, mine: list[Claim]) -> Decision:
+    if not mine:
+        return Decision("not held", lambda _: text.render_not_held(terms, login))
+    assigned = login.lower() in (a.lower() for a in record.assignees)
+    return Decision("released", lambda _: text.render_released(terms, login, assigned),
+                    unassign=[login] if assigned else [])
+
+
+def before(record: IssueRecord, comment: RemoteComment) -> IssueRecord:
+    """The issue as it stood when `comment` was made: earlier comments and events only,
+    and the assignees of then (one with no assignment event predates the history)."""
+    at, order = comment.created_at, (comment.created_at, comment.id)
+    events = [e for e in record.events if e.created_at <= at]
+    assigned_later = {(e.subject or "").lower() for e in record.events
+                      if e.event == "assigned" and e.created_at > at}
+    assigned_then = {(e.subject or "").lower() for e in events if e.event == "assigned"}
+    assignees = [a for a in record.assignees
+                 if a.lower() in assigned_then or a.lower() not in assigned_later]
+    comments = [c for c in record.comments if (c.created_at, c.id) < order]
+    return replace(record, comments=comments, events=events, assignees=assignees)
+
+
+def item_of(responder: Responder, record: IssueRecord) -> tuple[str | None, str] | None:
+    """The roadmap item an issue serves: its number and title."""
+    manual = [ManualLink(*entry) for entry in responder.store.load_manual_links()]
+    links = link_items(responder.items, [record], manual)
+    if not links:
+        return None
+    found = next((i for i in responder.items if i.id == links[0].item_id), None)
+    if found is None:
+        return None
+    return found.number, found.title
+
+
+def over_cap(responder: Responder, record: IssueRecord, login: str) -> list[str]:
+    """The other issues `login` actively holds, when that is the cap or more; else []."""
+    cap = responder.config.housekeeping.max_claims
+    if not cap:
+        return []
+    config, now = responder.config, responder.clock()
+    held = set(responder.client.fetch_assigned(record.repo, config.label, login))
+    records = responder.store.load_records()
+    for ref, claims in derive_all_claims(records, now, config.claim_expiry_days,
+                                         responder.patterns).items():
+        if any(c.login.lower() == login.lower() and not c.stale for c in claims):
+            held.add(ref)
+    held.discard(record.ref)
+    return sorted(held) if len(held) >= cap else []
+
+
+def _write(responder: Responder, record: IssueRecord,
+           parts: tuple[RemoteIssue, list[RemoteComment], list[RemoteEvent], list[RemotePull]],
+           comment: RemoteComment, decision: Decision) -> Outcome:
+    """Assign or unassign, then answer (the text says whether GitHub took it)."""
+    repo, number, client = record.repo, record.number, responder.client
+    path = f"/repos/{repo}/issues/{number}"
+    calls = [f"POST {path}/assignees ['{decision.assign}']"] if decision.assign else []
+    calls += [f"DELETE {path}/assignees ['{old}']" for old in decision.unassign]
+    summary = f"{record.ref}: {decision.kind} (comment {comment.id} by @{comment.author})"
+    if responder.dry_run:
+        body = _signed(decision.render(True), comment.id)
+        return Outcome(record.ref, decision.kind, summary,
+                       [*calls, f"POST {path}/comments {body!r}"], body)
+    issue, took = parts[0], False
+    if decision.assign:
+        issue = client.set_assignee(repo, number, decision.assign, add=True)
+        took = decision.assign.lower() in (a.lower() for a in issue.assignees)
+    for old in decision.unassign:
+        issue = client.set_assignee(repo, number, old, add=False)
+    body = _signed(decision.render(took), comment.id)
+    answer = client.post_comment(repo, number, body)
+    kind = decision.kind if took or not decision.assign else f"{decision.kind} by comment"
+    keep_issue(responder, repo, issue, [*parts[1], answer], parts)
+    return Outcome(record.ref, kind, summary.replace(decision.kind, kind, 1),
+                   [*calls, f"POST {path}/comments {body!r}"], body, answer.html_url)
+
+
+def _signed(body: str, comment_id: int) -> str:
+    return f"{body}\n\n{text.answered_marker(comment_id)}"
+
+
+# -- keeping the store current -----------------------------------------------------------------
+
+
+def keep_issue(responder: Responder, repo: str, issue: RemoteIssue,
+               comments: list[RemoteComment] | None = None,
+               parts: tuple[RemoteIssue, list[RemoteComment], list[RemoteEvent],
+                            list[RemotePull]] | None = None) -> None:
+    """Put what GitHub said of an issue into the store at once (the next sync confirms
+    it); with `parts` (the whole live issue), its events and pull requests too."""
+    store = responder.store
+    repo_id = store.load_repo_id(repo, synced=False)
+    if repo_id is None:
+        repo_id = store.save_repo(RemoteRepo(0, repo, f"https://github.com/{repo}"))
+    store.save_issue_page(repo_id, [issue], responder.config.label, None)
+    if comments:
+        store.save_comments(repo_id, comments, None)
+    if parts is not None:
+        issue_id = store.load_issue_ids(repo_id).get(issue.number)
+        if issue_id is not None:
+            # As of the issue before the answer: the next sync reads what the answer changed.
+            store.save_details(issue_id, parts[0].updated_at, parts[2], parts[3])
+
+
+def keep_pull(responder: Responder, trigger: Trigger) -> Outcome:
+    """A pull request's links to roadmap issues, as its text has them now."""
+    assert trigger.pull is not None
+    pull, refs = trigger.pull
+    ref = f"{pull.repo}#{pull.number}"
+    if not responder.dry_run:
+        responder.store.save_pulls([trigger.pull], responder.store.load_issue_keys())
+    linked = ", ".join(f"{repo}#{number}" for repo, number in sorted(refs)) or "no issue"
+    return Outcome(ref, "kept", f"{ref}: pull request {trigger.action}; links {linked}")

@@ -1,0 +1,159 @@
+"""Housekeeping (`[tool.roadmap.housekeeping]`): reminders and releases, each once, on the
+claimant's own clock; pinned issues left alone. Run as a scheduled workflow runs it, and
+by the webhook receiver's own rounds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from roadmap.config import load_config
+from roadmap.respond import build_responder
+from roadmap.webhook import serve_webhooks
+
+from .conftest import run
+from .github_server.fixtures import github_server_fixture
+from .syncing import REPO, make_client
+from .test_respond import (
+    BOT_TOKEN,
+    assignees,
+    at,
+    bot_comments,
+    day,
+    open_store,
+    project,
+    roadmap_issue,
+    seed,
+    writes,
+)
+from .webhooks import SECRET
+
+github_server = github_server_fixture(setup=seed)
+__all__ = ["github_server", "project"]
+
+REMIND = "[housekeeping]\nremind_days = 20\n"
+RELEASE = "[housekeeping]\nremind_days = 20\nrelease = true\npin_label = \"pinned\"\n"
+
+
+def sweep(folder) -> str:
+    (folder / "schedule.json").write_text(json.dumps({"schedule": "17 6 * * *"}),
+                                          encoding="utf-8")
+    result = run("respond", "--event", "schedule.json", "--event-name", "schedule")
+    assert result.exit_code == 0, result.output + result.stderr
+    return result.output
+
+
+def claimed_by_bob(server, days_ago: float, **extra) -> int:
+    at(server, -days_ago)
+    n = roadmap_issue(server, **extra)
+    server.comment(REPO, n, "bob", "/claim")
+    server.assign(REPO, n, "bob")
+    at(server, 0)
+    return n
+
+
+def test_housekeeping_is_off_by_default(github_server, project):
+    claimed_by_bob(github_server, 40)
+    github_server.log.clear()
+    assert sweep(project) == ("housekeeping is off: nothing to remind or release "
+                              "([tool.roadmap.housekeeping])\n")
+    assert writes(github_server) == []
+
+
+@pytest.mark.settings(REMIND)
+def test_a_quiet_claim_is_reminded_once_and_reminders_do_not_reset_the_clock(github_server,
+                                                                             project):
+    n = claimed_by_bob(github_server, 25)
+    at(github_server, -5)
+    github_server.comment(REPO, n, "alice", "@bob, any news?")  # a maintainer's nudge
+    at(github_server, 0)
+    sweep(project)
+    (body,) = bot_comments(github_server, n)
+    assert body.split("\n\n")[0] == (
+        f"@bob: your claim on {REPO}#{n} has had no activity from you since {day(-25)}. It "
+        f"goes stale on {day(5)} (after 30 days). To keep it, comment here or update your "
+        "pull request; to let it go, comment `/unclaim`.")
+    github_server.log.clear()
+    at(github_server, 1)
+    sweep(project)
+    assert writes(github_server) == []
+    (project / ".roadmap" / "roadmap.db").unlink()  # a fresh run: GitHub's marker is enough
+    sweep(project)
+    assert writes(github_server) == []
+
+
+@pytest.mark.settings(RELEASE)
+def test_a_stale_claim_is_released_once_saying_why(github_server, project):
+    n = claimed_by_bob(github_server, 40)
+    sweep(project)
+    assert assignees(github_server, n) == []
+    (body,) = bot_comments(github_server, n)
+    assert body.split("\n\n")[0] == (
+        f"@bob: your claim on {REPO}#{n} had no activity from you since {day(-40)}, more "
+        "than 30 days, so it is released and you are unassigned. It is free to claim again "
+        "with `/claim`.")
+    github_server.log.clear()
+    sweep(project)
+    assert writes(github_server) == []
+
+
+@pytest.mark.settings(RELEASE)
+def test_a_pinned_issue_is_left_alone(github_server, project):
+    claimed_by_bob(github_server, 40, labels=("roadmap", "Pinned"))
+    github_server.log.clear()
+    assert sweep(project) == "housekeeping: nothing to remind or release\n"
+    assert writes(github_server) == []
+
+
+@pytest.mark.settings(REMIND)
+@pytest.mark.parametrize("case", ["claimed lately on an old issue", "commented lately",
+                                  "updated a pull request lately"])
+def test_the_clock_is_the_claimants_own_from_the_claim(github_server, project, case):
+    if case == "claimed lately on an old issue":
+        at(github_server, -60)
+        n = roadmap_issue(github_server)
+        at(github_server, -10)
+        github_server.comment(REPO, n, "bob", "/claim")
+    else:
+        n = claimed_by_bob(github_server, 25)
+        at(github_server, -2)
+        if case == "commented lately":
+            github_server.comment(REPO, n, "bob", "Still on it, a patch soon.")
+        else:
+            pr = github_server.create_issue(REPO, "Faster startup", user="bob",
+                                            pull_request=True)
+            github_server.cross_reference(REPO, n, pr, actor="bob")
+    at(github_server, 0)
+    github_server.log.clear()
+    assert sweep(project) == "housekeeping: nothing to remind or release\n"
+    assert writes(github_server) == []
+
+
+@pytest.mark.settings(REMIND)
+def test_the_receiver_does_its_rounds_too(github_server, project):
+    n = claimed_by_bob(github_server, 25)
+    store = open_store(project)
+    client = make_client(github_server, BOT_TOKEN, write_interval=0)
+    try:
+        with serve_webhooks(build_responder(store, client, load_config(None, project)),
+                            SECRET, port=0) as receiver:
+            assert receiver.worker.wait_idle(30)
+    finally:
+        client.close()
+        store.close()
+    assert len(bot_comments(github_server, n)) == 1
+
+
+@pytest.mark.parametrize("toml, message", [
+    ("[housekeeping]\nremind_days = 30\n", "remind_days must be less than claim_expiry_days"),
+    ("[housekeeping]\nrelease = 1\n", "housekeeping: release must be a bool"),
+    ("[housekeeping]\nmax_claims = -1\n", "housekeeping: max_claims must not be negative"),
+    ("[housekeeping]\nsnooze = 3\n", "housekeeping: unknown setting 'snooze'"),
+])
+def test_bad_housekeeping_settings_are_one_line(tmp_path, toml, message):
+    from roadmap.errors import ConfigError
+
+    (tmp_path / "roadmap.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(None, tmp_path)

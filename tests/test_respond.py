@@ -1,0 +1,559 @@
+"""`roadmap respond` and `roadmap webhook serve`, end to end: every case by an event file
+(the CLI, as an Actions workflow runs it) and by an HTTP delivery signed with a real HMAC
+(the receiver), with the real PyGithub client against the GitHub test server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from roadmap.claims import comment_intent
+from roadmap.config import load_config
+from roadmap.model import RemoteComment
+from roadmap.respond import build_responder
+from roadmap.store import Store, default_url
+from roadmap.store.answers import load_answer_counts, load_delivery_counts
+from roadmap.webhook import serve_webhooks
+
+from .conftest import run
+from .github_server import GitHubServer
+from .github_server.fixtures import github_server_fixture
+from .syncing import REPO, make_client, project_env
+from .webhooks import SECRET, comment_payload, deliver, issue_payload, pull_payload
+
+BOT = "github-actions[bot]"
+BOT_TOKEN = "tok-actions"
+WRITES = ("POST", "PATCH", "PUT", "DELETE")
+
+ROADMAP = """\
+# Widgets roadmap
+
+## How can I help?
+
+Comment on an issue labelled roadmap before you start.
+
+# 1. Features
+
+## 1.1 Runtime improvements
+
+Tracked in #1.
+
+## 1.2 Internal decoupling
+
+Nothing filed yet.
+"""
+
+
+def seed(server: GitHubServer) -> None:
+    """alice, bob and carol can push to acme/widgets; dave cannot; the workflow's bot can."""
+    server.add_user("alice", token="tok-alice")
+    server.add_user("bob", token="tok-bob")
+    server.add_user(BOT, token=BOT_TOKEN)
+    server.add_repo(REPO, collaborators={"alice", "bob", "carol", BOT})
+
+
+github_server = github_server_fixture(setup=seed)
+
+
+@pytest.fixture
+def project(github_server, monkeypatch, tmp_path, request):
+    """A project answering as the workflow's bot; `@pytest.mark.settings(TOML)` adds to its
+    roadmap.toml."""
+    project_env(github_server, monkeypatch, tmp_path)
+    monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
+    (tmp_path / "ROADMAP.md").write_text(ROADMAP, encoding="utf-8")
+    extra = request.node.get_closest_marker("settings")
+    if extra is not None:
+        with (tmp_path / "roadmap.toml").open("a", encoding="utf-8") as handle:
+            handle.write(extra.args[0])
+    return tmp_path
+
+
+class ByEventFile:
+    """`roadmap respond --event FILE`, as a workflow runs it."""
+
+    mode = "file"
+
+    def __init__(self, folder) -> None:
+        self.folder, self.count = folder, 0
+
+    def send(self, event: str, payload: Any) -> str:
+        self.count += 1
+        path = self.folder / f"event-{self.count}.json"
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        result = run("respond", "--event", str(path), "--event-name", event)
+        assert result.exit_code == 0, result.output + result.stderr
+        return result.output
+
+
+class ByDelivery:
+    """A signed delivery to `roadmap webhook serve`'s receiver, waited on until worked."""
+
+    mode = "http"
+
+    def __init__(self, url: str, receiver) -> None:
+        self.url, self.receiver = url, receiver
+
+    def send(self, event: str, payload: Any, delivery: str | None = None) -> str:
+        status, message = deliver(self.url, event, payload, delivery=delivery)
+        assert status in (200, 202), message
+        assert self.receiver.worker.wait_idle(30)
+        return message
+
+
+def open_store(folder) -> Store:
+    config = load_config(None, folder)
+    return Store.open(default_url(config.roadmap))
+
+
+@pytest.fixture(params=["file", "http"])
+def answer(request, project, github_server) -> Iterator[Any]:
+    if request.param == "file":
+        yield ByEventFile(project)
+        return
+    store = open_store(project)
+    client = make_client(github_server, BOT_TOKEN, write_interval=0)
+    responder = build_responder(store, client, load_config(None, project))
+    try:
+        with serve_webhooks(responder, SECRET, port=0) as receiver:
+            yield ByDelivery(receiver.url, receiver)
+    finally:
+        client.close()
+        store.close()
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def roadmap_issue(server, title: str = "Runtime improvements", labels=("roadmap",), **extra):
+    return server.create_issue(REPO, title, labels=list(labels), **extra)
+
+
+def writes(server) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in server.log.records() if r.method in WRITES]
+
+
+def assignees(server, number: int) -> list[str]:
+    return [u.login for u in server.issue(REPO, number).assignees]
+
+
+def bot_comments(server, number: int) -> list[str]:
+    return [c.body for c in server.issue(REPO, number).comments if c.user.login == BOT]
+
+
+def claim(server: GitHubServer, answer, number: int, login: str, body: str = "/claim") -> int:
+    server.clock.advance(1)  # each comment a second after what came before, as people type
+    comment_id = server.comment(REPO, number, login, body)
+    answer.send("issue_comment", comment_payload(server, REPO, comment_id))
+    return comment_id
+
+
+def day(delta_days: float = 0) -> str:
+    return (datetime.now(UTC) + timedelta(days=delta_days)).strftime("%Y-%m-%d")
+
+
+def at(server, days: float) -> None:
+    """Move the server's clock to `days` from now (negative: the past)."""
+    server.clock.set(datetime.now(UTC) + timedelta(days=days))
+
+
+def marker(comment_id: int) -> str:
+    return f"<!-- roadmap-respond: answer to {comment_id} -->"
+
+
+KEEPING = ("Your claim goes stale after 30 days without activity from you (your comments "
+           "here, updates of your pull requests that link this issue): on {date} if nothing "
+           "happens before. To release it, comment `/unclaim`.")
+
+
+# -- the answers ----------------------------------------------------------------------------
+
+
+def test_a_claim_on_a_free_issue_is_assigned_and_answered(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    github_server.log.clear()
+    comment_id = claim(github_server, answer, n, "alice")
+    assert assignees(github_server, n) == ["alice"]
+    assert bot_comments(github_server, n) == [
+        f"@alice: {REPO}#{n} is yours, and you are assigned. It serves the roadmap item "
+        f"**1.1 Runtime improvements**.\n\n{KEEPING.format(date=day(30))}\n\n"
+        f"{marker(comment_id)}"]
+    assert writes(github_server) == [("POST", f"/repos/{REPO}/issues/{n}/assignees"),
+                                     ("POST", f"/repos/{REPO}/issues/{n}/comments")]
+    # The store knows at once: `who` reads it, not GitHub.
+    (person,) = json.loads(run("who", "--json").output)
+    assert (person["login"], person["issues"][0]["number"]) == ("alice", n)
+
+
+def test_a_claim_by_someone_without_push_access_is_a_comment_only_claim(
+        github_server, answer, project):
+    n = roadmap_issue(github_server)
+    claim(github_server, answer, n, "dave", "I'd like to work on this")
+    assert assignees(github_server, n) == []
+    (body,) = bot_comments(github_server, n)
+    assert body.startswith(f"@dave: {REPO}#{n} is yours, GitHub did not assign you (that "
+                           "needs push access to the repository), so your comment is the "
+                           "claim. ")
+
+
+def test_a_claim_on_an_issue_someone_holds_is_refused(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    at(github_server, -3)
+    github_server.comment(REPO, n, "bob", "/claim")
+    at(github_server, -1)
+    github_server.comment(REPO, n, "bob", "Halfway there.")
+    at(github_server, 0)
+    comment_id = claim(github_server, answer, n, "alice")
+    assert assignees(github_server, n) == []
+    assert bot_comments(github_server, n) == [
+        f"@alice: {REPO}#{n} is already claimed by @bob since {day(-3)} (last activity "
+        f"{day(-1)}), so nobody was assigned. If you want to help, ping @bob here to offer "
+        "your help rather than starting in parallel. If the claim goes 30 days without "
+        f"activity (after {day(29)}), a new `/claim` takes it over.\n\n{marker(comment_id)}"]
+
+
+def test_a_claim_on_a_stale_claim_hands_it_over_and_tells_both(github_server, answer,
+                                                                project):
+    at(github_server, -45)
+    n = roadmap_issue(github_server)
+    github_server.comment(REPO, n, "bob", "/claim")
+    github_server.assign(REPO, n, "bob")
+    at(github_server, 0)
+    comment_id = claim(github_server, answer, n, "alice")
+    assert assignees(github_server, n) == ["alice"]
+    assert bot_comments(github_server, n) == [
+        f"@alice: {REPO}#{n} is yours now, and you are assigned. @bob's claim had no "
+        f"activity since {day(-45)}, more than 30 days, so it is handed over to you. It "
+        "serves the roadmap item **1.1 Runtime improvements**.\n\n"
+        f"{KEEPING.format(date=day(30))}\n\n"
+        "@bob: your claim ended and you are no longer assigned. If you are still on it, say "
+        f"so here and work it out with @alice.\n\n{marker(comment_id)}"]
+
+
+def test_unclaim_releases_and_confirms(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    claim(github_server, answer, n, "alice")
+    comment_id = claim(github_server, answer, n, "alice", "/unclaim")
+    assert assignees(github_server, n) == []
+    assert bot_comments(github_server, n)[-1] == (
+        f"@alice: your claim on {REPO}#{n} is released and you are unassigned; it is free "
+        f"for someone else to claim.\n\n{marker(comment_id)}")
+    assert json.loads(run("who", "--json").output) == []
+
+
+def test_unclaim_without_a_claim_says_so(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    claim(github_server, answer, n, "carol", "/unclaim")
+    assert bot_comments(github_server, n)[-1].startswith(
+        f"@carol: you hold no claim on {REPO}#{n}, so there is nothing to release.")
+
+
+def test_claiming_again_while_holding_changes_nothing(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    claim(github_server, answer, n, "alice")
+    github_server.log.clear()
+    claim(github_server, answer, n, "alice")
+    assert bot_comments(github_server, n)[-1].startswith(
+        f"@alice: you already hold {REPO}#{n} (since {day()}); nothing changed.")
+    assert writes(github_server) == [("POST", f"/repos/{REPO}/issues/{n}/comments")]
+
+
+@pytest.mark.parametrize("case", ["closed", "not on the roadmap", "pull request"])
+def test_what_cannot_be_claimed_gets_a_short_explanation(github_server, answer, project, case):
+    if case == "pull request":
+        n = github_server.create_issue(REPO, "Faster startup", user="bob", pull_request=True)
+    else:
+        n = roadmap_issue(github_server, labels=() if case == "not on the roadmap"
+                          else ("roadmap",))
+    if case == "closed":
+        github_server.close(REPO, n)
+    claim(github_server, answer, n, "alice")
+    assert assignees(github_server, n) == []
+    (body,) = bot_comments(github_server, n)
+    expected = {
+        "closed": f"@alice: {REPO}#{n} is closed, so there is nothing to claim or release; "
+                  "claims are made on open issues.",
+        "not on the roadmap": f"@alice: {REPO}#{n} is not on the roadmap (it has no "
+                              "`roadmap` label), so claims on it are not tracked; nobody was "
+                              "assigned.",
+        "pull request": f"@alice: {REPO}#{n} is a pull request; claims are made on issues, "
+                        "and nobody was assigned. Link the issue this works on from the pull "
+                        "request's description (`Fixes #<issue>`), and its updates count as "
+                        "activity on your claim there.",
+    }[case]
+    assert body.split("\n\n")[0] == expected
+
+
+def test_bots_are_never_answered_not_even_itself(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    github_server.add_user("dependabot[bot]")
+    github_server.log.clear()
+    claim(github_server, answer, n, "dependabot[bot]")
+    assert writes(github_server) == []
+    claim(github_server, answer, n, "alice")
+    (own,) = [c for c in github_server.issue(REPO, n).comments if c.user.login == BOT]
+    github_server.log.clear()
+    answer.send("issue_comment", comment_payload(github_server, REPO, own.id))
+    assert writes(github_server) == []
+
+
+def test_a_comment_that_claims_nothing_is_kept_not_answered(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    github_server.log.clear()
+    claim(github_server, answer, n, "carol", "Thanks, this would help us a lot.")
+    assert writes(github_server) == []
+    store = open_store(project)
+    try:
+        assert store.load_counts()["comments"] == 1
+    finally:
+        store.close()
+
+
+def test_the_same_comment_is_answered_once(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    comment_id = claim(github_server, answer, n, "alice")
+    payload = comment_payload(github_server, REPO, comment_id)
+    github_server.log.clear()
+    answer.send("issue_comment", payload)  # a re-run of the workflow, a new delivery
+    answer.send("issue_comment", comment_payload(github_server, REPO, comment_id, "edited"))
+    assert writes(github_server) == []
+    assert len(bot_comments(github_server, n)) == 1
+
+
+def test_a_run_without_the_store_still_answers_once(github_server, project):
+    """A workflow re-run gets a fresh checkout: the marker on GitHub is its memory."""
+    n = roadmap_issue(github_server)
+    answer = ByEventFile(project)
+    comment_id = claim(github_server, answer, n, "alice")
+    (project / ".roadmap" / "roadmap.db").unlink()
+    github_server.log.clear()
+    output = answer.send("issue_comment", comment_payload(github_server, REPO, comment_id))
+    assert output == f"{REPO}#{n}: comment {comment_id} was answered\n"
+    assert writes(github_server) == []
+
+
+def test_dry_run_prints_the_calls_and_writes_nothing(github_server, project):
+    n = roadmap_issue(github_server)
+    comment_id = github_server.comment(REPO, n, "alice", "/claim")
+    (project / "event.json").write_text(json.dumps(
+        comment_payload(github_server, REPO, comment_id)), encoding="utf-8")
+    github_server.log.clear()
+    result = run("respond", "--event", "event.json", "--event-name", "issue_comment",
+                 "--dry-run")
+    assert result.exit_code == 0, result.output + result.stderr
+    lines = result.output.splitlines()
+    assert lines[0] == f"POST /repos/{REPO}/issues/{n}/assignees ['alice']"
+    assert lines[1].startswith(f"POST /repos/{REPO}/issues/{n}/comments '@alice: {REPO}#{n} "
+                               "is yours, and you are assigned.")
+    assert lines[-1] == f"{REPO}#{n}: claimed (comment {comment_id} by @alice)"
+    assert writes(github_server) == []
+
+
+def test_issue_and_pull_request_events_keep_the_store_current(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    answer.send("issues", issue_payload(github_server, REPO, n, "labeled"))
+    pr = github_server.create_issue(REPO, "Start faster", body=f"Fixes #{n}", user="bob",
+                                    pull_request=True)
+    answer.send("pull_request", pull_payload(github_server, REPO, pr))
+    (entry,) = json.loads(run("issues", "--json").output)
+    assert (entry["number"], entry["title"]) == (n, "Runtime improvements")
+    (person,) = json.loads(run("who", "--json").output)
+    assert (person["login"], person["issues"][0]["kind"]) == ("bob", "pull")
+
+
+@pytest.mark.settings("[housekeeping]\nmax_claims = 1\n")
+def test_a_cap_on_active_claims_refuses_one_more(github_server, answer, project):
+    first, second = roadmap_issue(github_server), roadmap_issue(github_server, "Decoupling")
+    claim(github_server, answer, first, "alice")
+    claim(github_server, answer, second, "alice")
+    assert assignees(github_server, second) == []
+    assert bot_comments(github_server, second)[0].startswith(
+        f"@alice: you already hold 1 active claims ({REPO}#{first}), the most this roadmap "
+        "allows at once (1), so nobody was assigned.")
+
+
+def test_answers_never_read_as_claims_or_releases(github_server, answer, project):
+    """Quoted or copied, an answer is no command: a claimant's own login could write one."""
+    n = roadmap_issue(github_server)
+    claim(github_server, answer, n, "alice")
+    claim(github_server, answer, n, "bob")
+    claim(github_server, answer, n, "alice", "/unclaim")
+    for body in bot_comments(github_server, n):
+        own = RemoteComment(1, n, "alice", False, body.replace("<!--", ""), "", datetime.now(UTC),
+                            datetime.now(UTC))
+        assert comment_intent(own) is None, body
+
+
+# -- the receiver ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def receiver(project, github_server) -> Iterator[Any]:
+    store = open_store(project)
+    client = make_client(github_server, BOT_TOKEN, write_interval=0)
+    try:
+        with serve_webhooks(build_responder(store, client, load_config(None, project)),
+                            SECRET, port=0) as running:
+            yield running
+    finally:
+        client.close()
+        store.close()
+
+
+def _nothing_written(server, receiver) -> None:
+    assert writes(server) == []
+    assert load_delivery_counts(receiver.worker.store) == {}
+    assert load_answer_counts(receiver.worker.store) == {}
+
+
+@pytest.mark.parametrize("case", ["bad signature", "no signature", "signed with another secret"])
+def test_an_unsigned_delivery_is_refused_and_nothing_is_done(github_server, receiver, case):
+    n = roadmap_issue(github_server)
+    comment_id = github_server.comment(REPO, n, "alice", "/claim")
+    payload = comment_payload(github_server, REPO, comment_id)
+    github_server.log.clear()
+    cases: dict[str, dict[str, Any]] = {
+        "bad signature": {"signature": "sha256=" + "0" * 64},
+        "no signature": {"secret": None},
+        "signed with another secret": {"secret": b"not the secret"},
+    }
+    options = cases[case]
+    status, message = deliver(receiver.url, "issue_comment", payload, **options)
+    assert (status, message) == (401, "bad or missing X-Hub-Signature-256")
+    assert receiver.worker.wait_idle(10)
+    _nothing_written(github_server, receiver)
+
+
+def test_a_body_too_large_or_not_json_is_refused(github_server, receiver):
+    status, message = deliver(receiver.url, "issue_comment", b"{" + b" " * (10 << 20) + b"}")
+    assert (status, message) == (413, "the body is larger than 1048576 bytes")
+    status, message = deliver(receiver.url, "issue_comment", b'{"action": "created", ')
+    assert (status, message) == (400, "the body is not JSON")
+    status, message = deliver(receiver.url, "issue_comment", b'["not", "an", "object"]')
+    assert status == 400
+    status, message = deliver(receiver.url, "issue_comment", {"action": "created"})
+    assert (status, message) == (
+        400, "issue_comment event: not a payload of GitHub's issue_comment event")
+    assert receiver.worker.wait_idle(10)
+    _nothing_written(github_server, receiver)
+
+
+def test_a_replayed_delivery_does_nothing(github_server, receiver):
+    n = roadmap_issue(github_server)
+    comment_id = github_server.comment(REPO, n, "alice", "/claim")
+    payload = comment_payload(github_server, REPO, comment_id)
+    assert deliver(receiver.url, "issue_comment", payload, delivery="d-1")[0] == 202
+    assert receiver.worker.wait_idle(30)
+    github_server.log.clear()
+    status, message = deliver(receiver.url, "issue_comment", payload, delivery="d-1")
+    assert (status, message) == (200, "delivery d-1 was received before; nothing to do")
+    assert receiver.worker.wait_idle(30)
+    assert writes(github_server) == []
+    assert load_delivery_counts(receiver.worker.store) == {"done": 1}
+
+
+def test_a_ping_and_other_events_are_acknowledged(github_server, receiver):
+    assert deliver(receiver.url, "ping", {"zen": "Keep it logically awesome."}) == (200, "pong")
+    assert deliver(receiver.url, "star", {"action": "created"}) == (
+        202, "star events are not answered; nothing to do")
+    assert load_delivery_counts(receiver.worker.store) == {}
+
+
+def test_two_claims_delivered_at_once_make_one_claimant_and_one_refusal(github_server,
+                                                                         receiver):
+    import threading
+
+    n = roadmap_issue(github_server)
+    first = github_server.comment(REPO, n, "alice", "/claim")
+    second = github_server.comment(REPO, n, "bob", "/claim")
+    payloads = [comment_payload(github_server, REPO, c) for c in (second, first)]
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda p=p: statuses.append(
+        deliver(receiver.url, "issue_comment", p)[0])) for p in payloads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [202, 202]
+    assert receiver.worker.wait_idle(30)
+    assert assignees(github_server, n) == ["alice"]
+    answers = bot_comments(github_server, n)
+    assert len(answers) == 2
+    assert sum(a.startswith(f"@alice: {REPO}#{n} is yours") for a in answers) == 1
+    assert sum(a.startswith(f"@bob: {REPO}#{n} is already claimed by @alice") for a in answers) == 1
+
+
+def test_a_restart_neither_loses_nor_repeats_an_answer(github_server, project):
+    from roadmap.store.answers import save_delivery
+
+    n = roadmap_issue(github_server)
+    first = github_server.comment(REPO, n, "alice", "/claim")
+    second = github_server.comment(REPO, n, "bob", "/claim")
+    store = open_store(project)
+    client = make_client(github_server, BOT_TOKEN, write_interval=0)
+    responder = build_responder(store, client, load_config(None, project))
+    try:
+        with serve_webhooks(responder, SECRET, port=0) as running:
+            deliver(running.url, "issue_comment", comment_payload(github_server, REPO, first))
+            assert running.worker.wait_idle(30)
+        # Accepted, then the receiver stopped before working on it:
+        body = json.dumps(comment_payload(github_server, REPO, second))
+        assert save_delivery(store, "accepted-before-the-stop", "issue_comment", body,
+                             datetime.now(UTC))
+        with serve_webhooks(responder, SECRET, port=0) as running:
+            assert running.worker.wait_idle(30)
+            # GitHub delivers the first comment again, under a new id (a redelivery is
+            # the same id, and is dropped before that):
+            deliver(running.url, "issue_comment", comment_payload(github_server, REPO, first))
+            assert running.worker.wait_idle(30)
+    finally:
+        client.close()
+        store.close()
+    assert len(bot_comments(github_server, n)) == 2
+    assert assignees(github_server, n) == ["alice"]
+
+
+def test_webhook_serve_needs_a_secret(project, monkeypatch):
+    monkeypatch.delenv("ROADMAP_WEBHOOK_SECRET", raising=False)
+    result = run("webhook", "serve", "--port", "0")
+    assert result.exit_code == 2
+    assert result.stderr == ("roadmap: set ROADMAP_WEBHOOK_SECRET to the webhook's secret "
+                             "(the one GitHub signs deliveries with)\n")
+
+
+def test_respond_needs_an_event(project, monkeypatch):
+    monkeypatch.delenv("GITHUB_EVENT_PATH", raising=False)
+    monkeypatch.delenv("GITHUB_EVENT_NAME", raising=False)
+    result = run("respond")
+    assert result.exit_code == 2
+    assert "respond needs an event" in result.stderr
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not json", "not a JSON event payload"),
+    (b"[]", "issue_comment event: the payload is not a JSON object"),
+    (b'{"action": "created", "repository": {"full_name": "acme/widgets"}}',
+     "issue_comment event: not a payload of GitHub's issue_comment event"),
+])
+def test_a_bad_event_file_is_one_line_and_exit_2(project, content, message):
+    (project / "event.json").write_bytes(content)
+    result = run("respond", "--event", "event.json", "--event-name", "issue_comment")
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_the_recorded_payload_reads_as_github_sends_it():
+    from roadmap.respond import parse_event
+
+    from .webhooks import fixture
+
+    trigger = parse_event("issue_comment", fixture("issue_comment.created"))
+    assert (trigger.repo, trigger.ref, trigger.action) == (
+        "Codertocat/Hello-World", "Codertocat/Hello-World#1", "created")
+    assert trigger.comment is not None and trigger.comment.author == "Codertocat"
+    pull = parse_event("pull_request", fixture("pull_request.opened")).pull
+    assert pull is not None and pull[0].number == 2
