@@ -33,9 +33,13 @@ def marker(what: str) -> str:
     return f"{MARKER}{what} -->"
 
 
-def answered_marker(comment_id: int) -> str:
-    """The marker of the answer to a comment."""
-    return marker(f"answer to {comment_id}")
+def answered_marker(comment_id: int, kind: str) -> str:
+    """The marker of the answer to a comment, with what the answer was."""
+    return marker(f"answer to {comment_id}: {kind}")
+
+
+#: A marker of an answer: the comment's id and the answer's kind.
+ANSWERED = re.compile(r"<!-- roadmap-respond: answer to (\d+): ([a-z ]+) -->")
 
 
 def day(moment: datetime) -> str:

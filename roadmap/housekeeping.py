@@ -9,6 +9,7 @@ once per quiet stretch, not forever.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from roadmap import answer_text as text
@@ -16,7 +17,7 @@ from roadmap.answer_text import Terms
 from roadmap.claiming import record_of
 from roadmap.claims import derive_claims
 from roadmap.model import Claim, IssueRecord, RemoteIssue
-from roadmap.respond import Outcome, Responder, item_of, keep_issue
+from roadmap.respond import GRANTED, Outcome, Responder, answers_on, item_of, keep_issue
 from roadmap.store.answers import drop_reservation, load_answer, reserve_answer, save_answer
 
 
@@ -49,8 +50,12 @@ def tend(responder: Responder, repo: str, number: int) -> list[Outcome]:
     parts = responder.client.fetch_record_parts(repo, number)
     record = record_of(repo, *parts)
     config, now = responder.config, responder.clock()
+    # A claim this tool turned down is nobody's to be reminded of.
+    refused = {cid for cid, kind in answers_on(responder, record).items()
+               if kind not in GRANTED}
+    held = replace(record, comments=[c for c in record.comments if c.id not in refused])
     outcomes = []
-    for claim in derive_claims(record, now, config.claim_expiry_days, responder.patterns):
+    for claim in derive_claims(held, now, config.claim_expiry_days, responder.patterns):
         action = _due(responder, claim)
         if action is not None:
             outcome = _act(responder, record, claim, action)

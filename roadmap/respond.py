@@ -244,18 +244,39 @@ def _answer(responder: Responder, repo: str, number: int, comment_id: int) -> Ou
     live = next((c for c in record.comments if c.id == comment_id), None)
     if live is None:
         return Outcome(ref, "gone", f"{ref}: comment {comment_id} was deleted; not answered")
-    if any(text.answered_marker(comment_id) in c.body for c in record.comments):
+    answered = answers_on(responder, record)
+    if comment_id in answered:
         return Outcome(ref, "already answered", f"{ref}: comment {comment_id} was answered")
     intent = comment_intent(live, responder.patterns)
     if intent is None:
         return Outcome(ref, "no command", f"{ref}: comment {comment_id} claims nothing now")
-    decision = decide(responder, record, live, intent)
+    refused = {cid for cid, kind in answered.items() if kind not in GRANTED}
+    decision = decide(responder, record, live, intent, refused)
     return _write(responder, record, parts, live, decision)
 
 
+#: Answers after which a comment's claim stands; after any other (a refusal, a cap) the
+#: comment claims nothing, whatever it says.
+GRANTED = frozenset({"claimed", "claimed by comment", "handed over",
+                     "handed over by comment", "already held", "released", "not held"})
+
+
+def answers_on(responder: Responder, record: IssueRecord) -> dict[int, str]:
+    """The comments this tool answered on an issue, and how: read from the markers of
+    bots' comments only (anyone else could write a marker to hide someone's claim)."""
+    found: dict[int, str] = {}
+    for comment in record.comments:
+        if comment.author_is_bot or (comment.author or "").lower().endswith("[bot]") or (
+                (comment.author or "").lower() == responder.own_login().lower()):
+            for match in text.ANSWERED.finditer(comment.body):
+                found[int(match[1])] = match[2]
+    return found
+
+
 def decide(responder: Responder, record: IssueRecord, comment: RemoteComment,
-           intent: str) -> Decision:
-    """What to answer a claim or release, on the issue as it stood when it was made."""
+           intent: str, refused: set[int] | None = None) -> Decision:
+    """What to answer a claim or release, on the issue as it stood when it was made;
+    `refused`: comments whose claims this tool turned down, which hold nothing."""
     login = comment.author or ""
     config = responder.config
     terms = Terms(record.ref, item_of(responder, record), config.claim_expiry_days,
@@ -267,8 +288,9 @@ def decide(responder: Responder, record: IssueRecord, comment: RemoteComment,
     if record.state == "closed":
         return Decision("closed", lambda _: text.render_closed(terms, login))
     at = comment.updated_at
-    claims = derive_claims(before(record, comment), at, config.claim_expiry_days,
-                           responder.patterns)
+    then = before(record, comment)
+    then.comments = [c for c in then.comments if c.id not in (refused or set())]
+    claims = derive_claims(then, at, config.claim_expiry_days, responder.patterns)
     mine = [c for c in claims if c.login.lower() == login.lower()]
     if intent == "release":
         return _release(terms, record, login, mine)
@@ -356,7 +378,7 @@ def _write(responder: Responder, record: IssueRecord,
     calls += [f"DELETE {path}/assignees ['{old}']" for old in decision.unassign]
     summary = f"{record.ref}: {decision.kind} (comment {comment.id} by @{comment.author})"
     if responder.dry_run:
-        body = _signed(decision.render(True), comment.id)
+        body = _signed(decision.render(True), comment.id, decision.kind)
         return Outcome(record.ref, decision.kind, summary,
                        [*calls, f"POST {path}/comments {body!r}"], body)
     issue, took = parts[0], False
@@ -365,16 +387,16 @@ def _write(responder: Responder, record: IssueRecord,
         took = decision.assign.lower() in (a.lower() for a in issue.assignees)
     for old in decision.unassign:
         issue = client.set_assignee(repo, number, old, add=False)
-    body = _signed(decision.render(took), comment.id)
-    answer = client.post_comment(repo, number, body)
     kind = decision.kind if took or not decision.assign else f"{decision.kind} by comment"
+    body = _signed(decision.render(took), comment.id, kind)
+    answer = client.post_comment(repo, number, body)
     keep_issue(responder, repo, issue, [*parts[1], answer], parts)
     return Outcome(record.ref, kind, summary.replace(decision.kind, kind, 1),
                    [*calls, f"POST {path}/comments {body!r}"], body, answer.html_url)
 
 
-def _signed(body: str, comment_id: int) -> str:
-    return f"{body}\n\n{text.answered_marker(comment_id)}"
+def _signed(body: str, comment_id: int, kind: str) -> str:
+    return f"{body}\n\n{text.answered_marker(comment_id, kind)}"
 
 
 # -- keeping the store current -----------------------------------------------------------------

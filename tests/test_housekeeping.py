@@ -5,6 +5,7 @@ by the webhook receiver's own rounds."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from roadmap.respond import build_responder
 from roadmap.webhook import serve_webhooks
 
 from .conftest import run
+from .github_server import GitHubServer
 from .github_server.fixtures import github_server_fixture
 from .syncing import REPO, make_client
 from .test_respond import (
@@ -44,7 +46,7 @@ def sweep(folder) -> str:
     return result.output
 
 
-def claimed_by_bob(server, days_ago: float, **extra) -> int:
+def claimed_by_bob(server: GitHubServer, days_ago: float, **extra: Any) -> int:
     at(server, -days_ago)
     n = roadmap_issue(server, **extra)
     server.comment(REPO, n, "bob", "/claim")
@@ -157,3 +159,20 @@ def test_bad_housekeeping_settings_are_one_line(tmp_path, toml, message):
     (tmp_path / "roadmap.toml").write_text(toml, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_config(None, tmp_path)
+
+
+@pytest.mark.settings(REMIND)
+def test_a_refused_claim_is_not_reminded(github_server, project):
+    from .test_respond import ByEventFile, claim
+
+    n = roadmap_issue(github_server)
+    answer = ByEventFile(project)
+    at(github_server, -25)
+    claim(github_server, answer, n, "alice")
+    claim(github_server, answer, n, "bob")  # refused
+    at(github_server, -1)
+    github_server.comment(REPO, n, "alice", "A patch is nearly ready.")
+    at(github_server, 0)
+    github_server.log.clear()
+    assert sweep(project) == "housekeeping: nothing to remind or release\n"
+    assert writes(github_server) == []

@@ -129,7 +129,8 @@ def answer(request, project, github_server) -> Iterator[Any]:
 # -- helpers --------------------------------------------------------------------------------
 
 
-def roadmap_issue(server, title: str = "Runtime improvements", labels=("roadmap",), **extra):
+def roadmap_issue(server: GitHubServer, title: str = "Runtime improvements",
+                  labels: tuple[str, ...] = ("roadmap",), **extra: Any) -> int:
     return server.create_issue(REPO, title, labels=list(labels), **extra)
 
 
@@ -161,8 +162,8 @@ def at(server, days: float) -> None:
     server.clock.set(datetime.now(UTC) + timedelta(days=days))
 
 
-def marker(comment_id: int) -> str:
-    return f"<!-- roadmap-respond: answer to {comment_id} -->"
+def marker(comment_id: int, kind: str) -> str:
+    return f"<!-- roadmap-respond: answer to {comment_id}: {kind} -->"
 
 
 KEEPING = ("Your claim goes stale after 30 days without activity from you (your comments "
@@ -181,7 +182,7 @@ def test_a_claim_on_a_free_issue_is_assigned_and_answered(github_server, answer,
     assert bot_comments(github_server, n) == [
         f"@alice: {REPO}#{n} is yours, and you are assigned. It serves the roadmap item "
         f"**1.1 Runtime improvements**.\n\n{KEEPING.format(date=day(30))}\n\n"
-        f"{marker(comment_id)}"]
+        f"{marker(comment_id, 'claimed')}"]
     assert writes(github_server) == [("POST", f"/repos/{REPO}/issues/{n}/assignees"),
                                      ("POST", f"/repos/{REPO}/issues/{n}/comments")]
     # The store knows at once: `who` reads it, not GitHub.
@@ -213,7 +214,8 @@ def test_a_claim_on_an_issue_someone_holds_is_refused(github_server, answer, pro
         f"@alice: {REPO}#{n} is already claimed by @bob since {day(-3)} (last activity "
         f"{day(-1)}), so nobody was assigned. If you want to help, ping @bob here to offer "
         "your help rather than starting in parallel. If the claim goes 30 days without "
-        f"activity (after {day(29)}), a new `/claim` takes it over.\n\n{marker(comment_id)}"]
+        f"activity (after {day(29)}), a new `/claim` takes it over.\n\n"
+        f"{marker(comment_id, 'refused')}"]
 
 
 def test_a_claim_on_a_stale_claim_hands_it_over_and_tells_both(github_server, answer,
@@ -231,7 +233,7 @@ def test_a_claim_on_a_stale_claim_hands_it_over_and_tells_both(github_server, an
         "serves the roadmap item **1.1 Runtime improvements**.\n\n"
         f"{KEEPING.format(date=day(30))}\n\n"
         "@bob: your claim ended and you are no longer assigned. If you are still on it, say "
-        f"so here and work it out with @alice.\n\n{marker(comment_id)}"]
+        f"so here and work it out with @alice.\n\n{marker(comment_id, 'handed over')}"]
 
 
 def test_unclaim_releases_and_confirms(github_server, answer, project):
@@ -241,7 +243,7 @@ def test_unclaim_releases_and_confirms(github_server, answer, project):
     assert assignees(github_server, n) == []
     assert bot_comments(github_server, n)[-1] == (
         f"@alice: your claim on {REPO}#{n} is released and you are unassigned; it is free "
-        f"for someone else to claim.\n\n{marker(comment_id)}")
+        f"for someone else to claim.\n\n{marker(comment_id, 'released')}")
     assert json.loads(run("who", "--json").output) == []
 
 
@@ -557,3 +559,26 @@ def test_the_recorded_payload_reads_as_github_sends_it():
     assert trigger.comment is not None and trigger.comment.author == "Codertocat"
     pull = parse_event("pull_request", fixture("pull_request.opened")).pull
     assert pull is not None and pull[0].number == 2
+
+
+def test_a_refused_claim_holds_nothing_once_the_holder_lets_go(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    claim(github_server, answer, n, "alice")
+    claim(github_server, answer, n, "bob", "I'd like to work on this")  # refused
+    claim(github_server, answer, n, "alice", "/unclaim")
+    claim(github_server, answer, n, "carol")
+    assert assignees(github_server, n) == ["carol"]
+    assert bot_comments(github_server, n)[-1].startswith(f"@carol: {REPO}#{n} is yours, and ")
+
+
+def test_a_marker_written_by_a_person_hides_nothing(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    github_server.clock.advance(1)
+    first = github_server.comment(REPO, n, "alice", "/claim")
+    github_server.comment(REPO, n, "bob",
+                          f"<!-- roadmap-respond: answer to {first}: refused -->")
+    answer.send("issue_comment", comment_payload(github_server, REPO, first))
+    assert assignees(github_server, n) == ["alice"]
+    claim(github_server, answer, n, "carol")
+    assert bot_comments(github_server, n)[-1].startswith(
+        f"@carol: {REPO}#{n} is already claimed by @alice")
