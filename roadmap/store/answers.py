@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 
 from roadmap.store import Store
 from roadmap.store.models import Answer, Delivery
@@ -34,8 +34,9 @@ def reserve_answer(store: Store, key: str, repo: str, number: int, at: datetime)
             return True
         statement = store._insert(Answer).values(key=key, repo=repo, number=number,
                                                  kind="pending", url=None, at=at)
-        result = session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
-        return _inserted(result)
+        made = session.execute(statement.on_conflict_do_nothing(index_elements=["key"])
+                               .returning(Answer.key))
+        return made.first() is not None
 
 
 def save_answer(store: Store, key: str, kind: str, url: str | None) -> None:
@@ -63,11 +64,6 @@ def load_answer_counts(store: Store) -> dict[str, int]:
             select(Answer.kind, func.count()).group_by(Answer.kind))}
 
 
-def _inserted(result: object) -> bool:
-    """Whether an INSERT ... ON CONFLICT DO NOTHING made its row."""
-    return isinstance(result, CursorResult) and result.rowcount == 1
-
-
 @dataclass(slots=True, frozen=True)
 class PendingDelivery:
     """A delivery accepted and not yet worked on."""
@@ -86,9 +82,9 @@ def save_delivery(store: Store, delivery: str, event: str, payload: str,
         statement = store._insert(Delivery).values(
             delivery=delivery, event=event, received_at=at, payload=payload,
             state="pending", attempts=0)
-        result = session.execute(statement.on_conflict_do_nothing(
-            index_elements=["delivery"]))
-        return _inserted(result)
+        made = session.execute(statement.on_conflict_do_nothing(
+            index_elements=["delivery"]).returning(Delivery.seq))
+        return made.first() is not None
 
 
 def load_next_delivery(store: Store) -> PendingDelivery | None:
