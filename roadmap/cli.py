@@ -484,14 +484,15 @@ _REF_REPO = click.option("--repo", metavar="OWNER/NAME",
                          help="Repository a bare issue number belongs to.")
 
 
-def _client(ctx: click.Context, api_url: str | None) -> GitHubClient:
+def _client(ctx: click.Context, api_url: str | None,
+            write_interval: float = 1.0) -> GitHubClient:
     from roadmap.github import GitHubClient, api_url_from_env, find_token
 
     token = find_token()
     if token is None:
         raise InputError("this needs a GitHub token (GITHUB_TOKEN, GH_TOKEN or "
                          "`gh auth login`); nothing was written")
-    client = GitHubClient(api_url or api_url_from_env(), token)
+    client = GitHubClient(api_url or api_url_from_env(), token, write_interval=write_interval)
     ctx.call_on_close(client.close)
     return client
 
@@ -686,9 +687,14 @@ def webhook_group() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
               help="Port to listen on (0: any free port).")
+@click.option("--write-interval", type=click.FloatRange(0, 60), default=1.0,
+              show_default=True, metavar="SECONDS",
+              help="Least time between two writes to GitHub (its secondary limits allow "
+                   "about 80 a minute).")
 @_API
 @click.pass_context
-def webhook_serve(ctx: click.Context, host: str, port: int, api_url: str | None) -> None:
+def webhook_serve(ctx: click.Context, host: str, port: int, write_interval: float,
+                  api_url: str | None) -> None:
     """Receive deliveries (signed with ROADMAP_WEBHOOK_SECRET) and answer as `respond` does."""
     import os
 
@@ -699,7 +705,7 @@ def webhook_serve(ctx: click.Context, host: str, port: int, api_url: str | None)
     if not secret:
         raise InputError(f"set {SECRET_ENV} to the webhook's secret (the one GitHub signs "
                          "deliveries with)")
-    responder = _responder(ctx, _client(ctx, api_url), dry_run=False)
+    responder = _responder(ctx, _client(ctx, api_url, write_interval), dry_run=False)
 
     def report(line: str) -> None:
         click.echo(terminal_safe(line), err=True)
