@@ -176,7 +176,10 @@ def respond(responder: Responder, trigger: Trigger) -> list[Outcome]:
         return sweep(responder, [trigger.repo] if trigger.repo else None)
     if trigger.event == "issues" and trigger.issue is not None and trigger.repo:
         if not responder.dry_run:
-            keep_issue(responder, trigger.repo, trigger.issue)
+            if trigger.action in ("deleted", "transferred"):
+                _keep_gone(responder, trigger.repo, trigger.issue.number, trigger.action)
+            else:
+                keep_issue(responder, trigger.repo, trigger.issue)
         return [Outcome(trigger.ref, "kept", f"{trigger.ref}: {trigger.action}; kept")]
     if trigger.event == "pull_request" and trigger.pull is not None:
         return [keep_pull(responder, trigger)]
@@ -420,6 +423,13 @@ def keep_issue(responder: Responder, repo: str, issue: RemoteIssue,
         if issue_id is not None:
             # As of the issue before the answer: the next sync reads what the answer changed.
             store.save_details(issue_id, parts[0].updated_at, parts[2], parts[3])
+
+
+def _keep_gone(responder: Responder, repo: str, number: int, action: str) -> None:
+    """An issue deleted or transferred leaves the roadmap; its history stays."""
+    repo_id = responder.store.load_repo_id(repo, synced=False)
+    if repo_id is not None:
+        responder.store.mark_gone(repo_id, number, action, None)
 
 
 def keep_pull(responder: Responder, trigger: Trigger) -> Outcome:

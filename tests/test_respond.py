@@ -367,6 +367,15 @@ def test_issue_and_pull_request_events_keep_the_store_current(github_server, ans
     assert (person["login"], person["issues"][0]["kind"]) == ("bob", "pull")
 
 
+def test_a_deleted_issue_leaves_the_store(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    answer.send("issues", issue_payload(github_server, REPO, n, "labeled"))
+    payload = issue_payload(github_server, REPO, n, "deleted")
+    github_server.delete(REPO, n)
+    answer.send("issues", payload)
+    assert json.loads(run("issues", "--json", "--state", "all").output) == []
+
+
 @pytest.mark.settings("[housekeeping]\nmax_claims = 1\n")
 def test_a_cap_on_active_claims_refuses_one_more(github_server, answer, project):
     first, second = roadmap_issue(github_server), roadmap_issue(github_server, "Decoupling")
