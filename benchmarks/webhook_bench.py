@@ -5,7 +5,7 @@ runs as its own process (the installed command, as a user runs it), with its sto
 SQLite file. This process makes each comment on the server (`/claim` by one person, then
 `/claim` by another, then `/unclaim` by the first, round robin over the issues), sends
 its `issue_comment` delivery signed with the secret, and every tenth delivery sends an
-earlier one again under its own id, as GitHub's redelivery does.
+earlier one again under the same delivery id, as GitHub's redelivery does.
 
 It reports the receiver's answer times (GitHub allows 10 seconds), how long the answers
 took to be written after the last delivery, whether every comment was answered exactly
