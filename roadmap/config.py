@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmap.errors import ConfigError, InputError
+from roadmap.linear import find_slow_probe
 from roadmap.model import parse_repo
 
 DEFAULT_LABEL = "roadmap"
@@ -125,13 +126,8 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
         repos = [parse_repo(r) for r in repos]
     except InputError as error:
         raise ConfigError(f"{where}: repos: {error}") from None
-    patterns = {}
-    for key in ("claim_patterns", "release_patterns"):
-        values = table.get(key, [])
-        try:
-            patterns[key] = tuple(re.compile(v).pattern for v in values)
-        except (re.error, TypeError) as error:
-            raise ConfigError(f"{where}: {key}: not a regular expression ({error})") from None
+    patterns = {key: _patterns(table.get(key, []), f"{where}: {key}")
+                for key in ("claim_patterns", "release_patterns")}
     expiry = table.get("claim_expiry_days", 30)
     return Config(
         roadmap=path.parent / table.get("roadmap", "ROADMAP.md"),
@@ -160,3 +156,20 @@ def _housekeeping(table: dict[str, Any], where: str, expiry_days: int) -> Housek
         raise ConfigError(f"{where}: remind_days must be less than claim_expiry_days "
                           f"({expiry_days}), or the claim is stale before the reminder")
     return found
+
+
+def _patterns(values: list[Any], where: str) -> tuple[str, ...]:
+    """Claim or release patterns, each compiled as it is used (case-insensitive) and
+    refused unless it searches a comment line in linear time (see `roadmap.linear`)."""
+    checked = []
+    for value in values:
+        try:
+            compiled = re.compile(value, re.IGNORECASE)
+        except (re.error, TypeError) as error:
+            raise ConfigError(f"{where}: not a regular expression ({error})") from None
+        slow = find_slow_probe(compiled)
+        if slow is not None:
+            raise ConfigError(f"{where}: {value!r} is not linear, so a long comment line "
+                              f"could stall every command: {slow}")
+        checked.append(compiled.pattern)
+    return tuple(checked)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmap.errors import InputError
+from roadmap.limits import cut_body, cut_label, cut_login, cut_title
 from roadmap.model import RemoteComment, RemoteIssue, parse_repo
 from roadmap.model import parse_time as when
 from roadmap.parse.source import read_source
@@ -65,21 +66,24 @@ def _issue(entry: dict[str, Any]) -> RemoteIssue:
     milestone = entry.get("milestone")
     state = str(entry["state"]).lower()
     return RemoteIssue(
-        id=0, number=int(entry["number"]), title=str(entry["title"]),
-        body=str(entry.get("body") or ""), state="closed" if state == "closed" else "open",
+        id=0, number=int(entry["number"]), title=cut_title(str(entry["title"])),
+        body=cut_body(str(entry.get("body") or "")),
+        state="closed" if state == "closed" else "open",
         state_reason=str(entry["stateReason"]).lower() if entry.get("stateReason") else None,
         is_pull_request="/pull/" in str(entry.get("url", "")),
         author=_login(entry.get("author")),
-        labels=[str(label["name"]) for label in entry.get("labels") or []],
+        labels=[cut_label(str(label["name"])) for label in entry.get("labels") or []],
         assignees=[login for user in entry.get("assignees") or [] if (login := _login(user))],
-        milestone=str(milestone["title"]) if isinstance(milestone, dict) else None,
+        milestone=cut_title(str(milestone["title"])) if isinstance(milestone, dict) else None,
         comments=len(entry.get("comments") or []), html_url=str(entry["url"]),
         created_at=created, updated_at=updated, closed_at=when(entry.get("closedAt")),
     )
 
 
 def _login(user: Any) -> str | None:
-    return str(user["login"]) if isinstance(user, dict) and user.get("login") else None
+    if not isinstance(user, dict) or not user.get("login"):
+        return None
+    return cut_login(str(user["login"]))
 
 
 def _comments(entry: dict[str, Any], number: int) -> list[RemoteComment]:
@@ -94,7 +98,7 @@ def _comments(entry: dict[str, Any], number: int) -> list[RemoteComment]:
         found.append(RemoteComment(
             id=int(anchor), issue_number=number, author=_login(author),
             author_is_bot=bool(isinstance(author, dict) and author.get("is_bot")),
-            body=str(comment.get("body") or ""), html_url=url, created_at=created,
+            body=cut_body(str(comment.get("body") or "")), html_url=url, created_at=created,
             updated_at=created,
         ))
     return found

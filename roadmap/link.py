@@ -13,7 +13,10 @@ from dataclasses import dataclass
 
 from roadmap.model import IssueRecord, ItemLink
 
-_MARKER = re.compile(r"^\s*(?:\*\*|__)?roadmap(?:\s+item)?(?:\*\*|__)?\s*:\s*(.+?)\s*$",
+#: A `Roadmap: <item>` line. No two of its repeats can take the same characters, nor
+#: reach past the line (`^\s*` and `(.+?)\s*$` could, and took seconds on a run of
+#: spaces or of blank lines), so a body costs time in proportion to its length.
+_MARKER = re.compile(r"^[^\S\n]*(?:\*\*|__)?roadmap(?:[^\S\n]+item)?(?:\*\*|__)?[^\S\n]*:(.*)",
                      re.IGNORECASE | re.MULTILINE)
 LABEL_PREFIX = "roadmap:"
 #: The lowest title similarity (0-100) worth suggesting.
@@ -92,9 +95,13 @@ def _item_lookup(items: list[LinkItem]) -> dict[str, str]:
 
 def _markers(record: IssueRecord) -> list[str]:
     """The item names of `Roadmap: <id, number or title>` lines in an issue body."""
-    if "roadmap" not in record.body.lower():  # most bodies: no line-by-line search
-        return []
-    return [m.group(1).strip("`*_ ") for m in _MARKER.finditer(record.body)]
+    return markers_of_text(record.body)
+
+
+def markers_of_text(body: str) -> list[str]:
+    """The item names of `Roadmap: <id, number or title>` lines in a text."""
+    names = (match.group(1).strip().strip("`*_ ") for match in _MARKER.finditer(body))
+    return [name for name in names if name]
 
 
 def suggest_links(items: list[LinkItem], records: list[IssueRecord],

@@ -140,16 +140,63 @@ def refs_of_text(text: str) -> list[Ref | Unresolved]:
     return found
 
 
+def ref_keys_of_text(text: str, repo: str | None) -> dict[tuple[str, int], None]:
+    """(lower-case repo, number) of each `#123`, `GH-123` and `owner/repo#123` in plain
+    text, bare ones resolved against `repo` (or left out), each once and in order: what
+    a pull request refers to, without a Ref for each of thousands of mentions."""
+    found: dict[tuple[str, int], None] = {}
+    default = repo.lower() if repo else None
+    for start, end in _mark_spans(text):
+        for named, digits in dict.fromkeys(_TEXT_REF.findall(text, start, end)):
+            owner = named.lower() if named else default
+            if owner:
+                found.setdefault((owner, int(digits)))
+    return found
+
+
+#: A reference holds a `#` or `GH-`: the regex is searched only in the chunks of text
+#: that hold one (`str.find` skips the rest far faster), widened by the longest
+#: repository name before the mark and `GH-`, nine digits and one more character after.
+_CHUNK = 4096
+_BEFORE, _AFTER = 141, 16
+
+
+def _mark_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the stretches of text that can hold a reference, in order."""
+    chunks: set[int] = set()
+    for mark in ("#", "GH-"):
+        at = text.find(mark)
+        while at != -1:
+            chunk = at // _CHUNK
+            chunks.add(chunk)
+            at = text.find(mark, (chunk + 1) * _CHUNK)
+    spans: list[tuple[int, int]] = []
+    for chunk in sorted(chunks):
+        start, end = max(0, chunk * _CHUNK - _BEFORE), (chunk + 1) * _CHUNK + _AFTER
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
 def urls_of_text(text: str) -> list[str]:
     """The GitHub URLs written bare in plain text, without the punctuation that ends a
     sentence (GitHub leaves a trailing `.` or an unbalanced `)` out of the link)."""
-    urls = []
-    for match in _BARE_URL.finditer(text):
-        url = match.group(0).rstrip(_URL_TRAILER)
-        while url.endswith(")") and url.count(")") > url.count("("):
-            url = url[:-1].rstrip(_URL_TRAILER)
-        urls.append(url)
-    return urls
+    return [_trim_url(match.group(0)) for match in _BARE_URL.finditer(text)]
+
+
+def _trim_url(url: str) -> str:
+    """A bare URL without its trailing punctuation and unbalanced `)`, counted once (a
+    count per `)` took quadratic time on a URL followed by thousands of them)."""
+    end = len(url.rstrip(_URL_TRAILER))
+    unbalanced = url.count(")", 0, end) - url.count("(", 0, end)
+    while unbalanced > 0 and url[end - 1] == ")":
+        end -= 1
+        unbalanced -= 1
+        while url[end - 1] in _URL_TRAILER:
+            end -= 1
+    return url[:end]
 
 
 def ref_of_role(text: str, kind: RefKind) -> Ref | Unresolved | None:

@@ -138,7 +138,9 @@ _MILESTONE_TOKEN = re.compile(
     r"|(?:phase|milestone|release|sprint|stage|iteration)\s+\d+)(?=$|[\s,:;)(])",
     re.IGNORECASE | re.VERBOSE,
 )
-_PARENTHETICAL = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+#: A bracketed note and the space before it; `(?<!\s)` starts it only where a run of
+#: spaces starts (from every space of a long run, `\s*` rescanned the run each time).
+_PARENTHETICAL = re.compile(r"(?<!\s)\s*[(\[][^)\]]*[)\]]")
 _FIELD = re.compile(r"^\s*([A-Za-z][A-Za-z /'-]{0,30}?)\s*:\s*(.*)$")
 _LOGIN = re.compile(r"@?([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?![\w@.-])")
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?![\w-])")
@@ -279,7 +281,7 @@ def milestone_of_heading(title: str) -> str | None:
     a short one may end with it (`etcd 2.3alpha (November)`).
     """
     title = _drop_symbol(title)
-    core = _PARENTHETICAL.sub("", title).strip()
+    core = _without_parentheticals(title, "").strip()
     match = _MILESTONE_TOKEN.search(core)
     if match is None:
         return None
@@ -306,6 +308,14 @@ def milestone_of_text(text: str) -> str:
     return match.group(0).strip()
 
 
+def _without_parentheticals(text: str, replacement: str) -> str:
+    """`text` with its bracketed notes replaced. No note ends after the last `)` or `]`,
+    so only the text up to it is searched: an opening bracket with no closing one after it
+    would be scanned to the end of the text, once for each."""
+    end = max(text.rfind(")"), text.rfind("]")) + 1
+    return _PARENTHETICAL.sub(replacement, text[:end]) + text[end:] if end else text
+
+
 def group_status(title: str) -> Status | None:
     """The status a grouping heading gives its items: "Done", "Next", "Completed projects"."""
     whole = status_of_words(title.split("(")[0], first_clause=False)
@@ -329,7 +339,7 @@ def logins(text: str, bare: bool) -> list[str]:
     """GitHub logins in text: `@mentions`, or with `bare` the names of an Owner field."""
     found = _MENTION.findall(text)
     if not found and bare:
-        found = [login for part in re.split(r"[,;/&]|\band\b", _PARENTHETICAL.sub(" ", text))
+        found = [login for part in re.split(r"[,;/&]|\band\b", _without_parentheticals(text, " "))
                  for login in _part_logins(part)]
     return list(dict.fromkeys(found))
 
