@@ -591,3 +591,17 @@ def test_a_marker_written_by_a_person_hides_nothing(github_server, answer, proje
     claim(github_server, answer, n, "carol")
     assert bot_comments(github_server, n)[-1].startswith(
         f"@carol: {REPO}#{n} is already claimed by @alice")
+
+
+def test_answers_go_out_when_github_will_not_say_who_the_token_is(github_server, answer,
+                                                                  project):
+    """An Actions token may not read `/user`: the bot check and the markers suffice."""
+    github_server.faults.add("503", path=r"^/user$")
+    n = roadmap_issue(github_server)
+    claim(github_server, answer, n, "alice")
+    assert assignees(github_server, n) == ["alice"]
+    assert github_server.log.count(r"^/user$", status=503) >= 1
+    (own,) = [c for c in github_server.issue(REPO, n).comments if c.user.login == BOT]
+    github_server.log.clear()
+    answer.send("issue_comment", comment_payload(github_server, REPO, own.id))
+    assert writes(github_server) == []
