@@ -20,7 +20,8 @@ from urllib3.util.retry import Retry
 from tests.github_server import GitHubServer
 from tests.github_server.fixtures import client, github_server_fixture, seed_acme
 
-RECORDED = Path(__file__).resolve().parent.parent.parent / "shared" / "github-recorded"
+# GitHub's recorded exchanges, trimmed copies (tests/fixtures/github-recorded/README.md)
+RECORDED = Path(__file__).resolve().parent / "fixtures" / "github-recorded"
 REPO = "acme/widgets"
 
 server = github_server_fixture("server", setup=seed_acme)
@@ -42,11 +43,8 @@ def headers_of(problem: GithubException) -> dict[str, str]:
 
 
 def recorded(name: str) -> list[dict[str, Any]]:
-    """The exchanges of one recorded scenario (octokit fixtures, in the shared folder)."""
-    path = RECORDED / f"{name}.json"
-    if not path.exists():
-        pytest.skip(f"no recording at {path}")
-    exchanges: list[dict[str, Any]] = json.loads(path.read_text())
+    """The exchanges of one recorded scenario (octokit fixtures)."""
+    exchanges: list[dict[str, Any]] = json.loads((RECORDED / f"{name}.json").read_text())
     return exchanges
 
 
