@@ -1,8 +1,8 @@
 """What `roadmap respond` says on GitHub: one function per answer, plain Markdown.
 
-Every answer ends with a hidden marker naming what it answers, so a later run (a
-re-run of the workflow, a redelivered webhook, a receiver without its store) sees that
-it was answered. Nothing here may read as a claim or a release when quoted back: the
+Every answer ends with a hidden marker (`roadmap.markers`) naming what it answers, so a
+later run (a re-run of the workflow, a redelivered webhook, a receiver without its store)
+sees that it was answered. Nothing here may read as a claim or a release when quoted back: the
 commands it mentions are in code spans, which claims never read.
 """
 
@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from roadmap.report import md
 
-MARKER = "<!-- roadmap-respond: "
 _NUMBER = re.compile(r"[0-9A-Za-z]{1,10}(?:\.[0-9A-Za-z]{1,10}){0,5}")
 
 
@@ -29,17 +28,6 @@ class Terms:
     label: str
 
 
-def marker(what: str) -> str:
-    return f"{MARKER}{what} -->"
-
-
-def answered_marker(comment_id: int, kind: str) -> str:
-    """The marker of the answer to a comment, with what the answer was."""
-    return marker(f"answer to {comment_id}: {kind}")
-
-
-#: A marker of an answer: the comment's id and the answer's kind.
-ANSWERED = re.compile(r"<!-- roadmap-respond: answer to (\d+): ([a-z ]+) -->")
 
 
 def day(moment: datetime) -> str:

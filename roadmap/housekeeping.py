@@ -16,8 +16,9 @@ from roadmap import answer_text as text
 from roadmap.answer_text import Terms
 from roadmap.claiming import record_of
 from roadmap.claims import derive_claims
+from roadmap.markers import HOLDS_NOTHING, marker
 from roadmap.model import Claim, IssueRecord, RemoteIssue
-from roadmap.respond import GRANTED, Outcome, Responder, answers_on, item_of, keep_issue
+from roadmap.respond import Outcome, Responder, answers_on, item_of, keep_issue
 from roadmap.store.answers import drop_reservation, load_answer, reserve_answer, save_answer
 
 
@@ -52,7 +53,7 @@ def tend(responder: Responder, repo: str, number: int) -> list[Outcome]:
     config, now = responder.config, responder.clock()
     # A claim this tool turned down is nobody's to be reminded of.
     refused = {cid for cid, kind in answers_on(responder, record).items()
-               if kind not in GRANTED}
+               if kind in HOLDS_NOTHING}
     held = replace(record, comments=[c for c in record.comments if c.id not in refused])
     outcomes = []
     for claim in derive_claims(held, now, config.claim_expiry_days, responder.patterns):
@@ -83,7 +84,7 @@ def _act(responder: Responder, record: IssueRecord, claim: Claim,
     both say whether it was written for this quiet stretch."""
     stamp = claim.last_activity.strftime("%Y-%m-%dT%H:%M:%SZ")
     key = f"{action}:{record.repo.lower()}#{record.number}:{claim.login.lower()}:{stamp}"
-    mark = text.marker(f"{action} @{claim.login} {stamp}")
+    mark = marker(f"{action} @{claim.login} {stamp}")
     store = responder.store
     if load_answer(store, key) is not None or any(mark in c.body for c in record.comments):
         return None

@@ -26,6 +26,7 @@ from roadmap.config import Config
 from roadmap.errors import GitHubError, InputError
 from roadmap.github import GitHubClient, NotFound, parse_comment, parse_issue, parse_pull
 from roadmap.link import LinkItem, ManualLink, link_items
+from roadmap.markers import ANSWERED, HOLDS_NOTHING, MARKER, answered_marker
 from roadmap.model import (
     Claim,
     IssueRecord,
@@ -191,7 +192,7 @@ def from_bot(responder: Responder, comment: RemoteComment) -> bool:
     author = comment.author or ""
     if comment.author_is_bot or not author or author.lower().endswith("[bot]"):
         return True
-    if text.MARKER in comment.body:
+    if MARKER in comment.body:
         return True
     return author.lower() == responder.own_login().lower()
 
@@ -253,15 +254,9 @@ def _answer(responder: Responder, repo: str, number: int, comment_id: int) -> Ou
     intent = comment_intent(live, responder.patterns)
     if intent is None:
         return Outcome(ref, "no command", f"{ref}: comment {comment_id} claims nothing now")
-    refused = {cid for cid, kind in answered.items() if kind not in GRANTED}
+    refused = {cid for cid, kind in answered.items() if kind in HOLDS_NOTHING}
     decision = decide(responder, record, live, intent, refused)
     return _write(responder, record, parts, live, decision)
-
-
-#: Answers after which a comment's claim stands; after any other (a refusal, a cap) the
-#: comment claims nothing, whatever it says.
-GRANTED = frozenset({"claimed", "claimed by comment", "handed over",
-                     "handed over by comment", "already held", "released", "not held"})
 
 
 def answers_on(responder: Responder, record: IssueRecord) -> dict[int, str]:
@@ -271,7 +266,7 @@ def answers_on(responder: Responder, record: IssueRecord) -> dict[int, str]:
     for comment in record.comments:
         if comment.author_is_bot or (comment.author or "").lower().endswith("[bot]") or (
                 (comment.author or "").lower() == responder.own_login().lower()):
-            for match in text.ANSWERED.finditer(comment.body):
+            for match in ANSWERED.finditer(comment.body):
                 found[int(match[1])] = match[2]
     return found
 
@@ -399,7 +394,7 @@ def _write(responder: Responder, record: IssueRecord,
 
 
 def _signed(body: str, comment_id: int, kind: str) -> str:
-    return f"{body}\n\n{text.answered_marker(comment_id, kind)}"
+    return f"{body}\n\n{answered_marker(comment_id, kind)}"
 
 
 # -- keeping the store current -----------------------------------------------------------------

@@ -12,9 +12,10 @@ from typing import Any
 from roadmap.claims import DEFAULT_CLAIM_PATTERNS, DEFAULT_RELEASE_PATTERNS, Patterns
 from roadmap.collector import collector_paused
 from roadmap.config import Config
-from roadmap.model import Claim
+from roadmap.model import Claim, IssueRecord
 from roadmap.status import ManualLink, Overview, StatusItem, build_overview, progress
 from roadmap.store import Store
+from roadmap.store.answers import load_refused_comments
 
 GOOD_FIRST = ("good first issue", "good-first-issue", "beginner", "easy", "e-easy")
 
@@ -33,8 +34,16 @@ def gather(store: Store, config: Config, now: datetime) -> Overview:
         manual = [ManualLink(*entry) for entry in store.load_manual_links()]
         patterns = patterns_of(config)
         records = store.load_records(words=not patterns.default)
+        _drop_refused(records, load_refused_comments(store))
         return build_overview(items, records, manual, now, config.claim_expiry_days,
                               config.stale_days, patterns)
+
+
+def _drop_refused(records: list[IssueRecord], refused: set[int]) -> None:
+    """A claim `roadmap respond` turned down on GitHub holds nothing here either."""
+    if refused:
+        for record in records:
+            record.comments = [c for c in record.comments if c.id not in refused]
 
 
 def stamp(moment: datetime | None) -> str | None:

@@ -605,3 +605,33 @@ def test_answers_go_out_when_github_will_not_say_who_the_token_is(github_server,
     github_server.log.clear()
     answer.send("issue_comment", comment_payload(github_server, REPO, own.id))
     assert writes(github_server) == []
+
+
+def test_a_refused_claim_is_no_claimant_in_who_and_status(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    claim(github_server, answer, n, "alice")
+    claim(github_server, answer, n, "bob")  # refused
+    (person,) = json.loads(run("who", "--json").output)
+    assert person["login"] == "alice"
+    assert json.loads(run("status", "--json").output)["attention"]["conflicts"] == []
+
+
+def test_a_synced_store_reads_the_refusals_from_the_answers_on_github(github_server, project,
+                                                                     tmp_path):
+    """The build workflow's store never saw `respond` run: the markers tell it."""
+    from .syncing import sync
+
+    n = roadmap_issue(github_server)
+    answer = ByEventFile(project)
+    claim(github_server, answer, n, "alice")
+    claim(github_server, answer, n, "bob")  # refused
+    url = f"sqlite:///{tmp_path / 'synced.db'}"
+    store = Store.open(url)
+    try:
+        sync(github_server, store)
+    finally:
+        store.close()
+    (person,) = json.loads(run("--db", url, "who", "--json").output)
+    assert person["login"] == "alice"
+    status = json.loads(run("--db", url, "status", "--json").output)
+    assert status["attention"]["conflicts"] == []

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
+from roadmap.markers import ANSWERED, HOLDS_NOTHING, MARKER
 from roadmap.store import Store
-from roadmap.store.models import Answer, Delivery
+from roadmap.store.models import Answer, Comment, Delivery
 
 #: A reservation older than this was left by a process that died while answering; the
 #: answer's marker on GitHub (see `respond`) still keeps it from being written twice.
@@ -62,6 +63,22 @@ def load_answer_counts(store: Store) -> dict[str, int]:
     with store.session() as session:
         return {kind: count for kind, count in session.execute(
             select(Answer.kind, func.count()).group_by(Answer.kind))}
+
+
+def load_refused_comments(store: Store) -> set[int]:
+    """Comments whose claims `roadmap respond` turned down, so that they claim nothing:
+    from its own record, and from its answers' markers in bots' comments that a sync
+    brought in (a workflow's answers, made without this store)."""
+    found: set[int] = set()
+    with store.session() as session:
+        for key, in session.execute(select(Answer.key).where(
+                Answer.key.like("comment:%"), Answer.kind.in_(sorted(HOLDS_NOTHING)))):
+            found.add(int(key.rsplit(":", 1)[1]))
+        for body, in session.execute(select(Comment.body).where(
+                or_(Comment.author_is_bot.is_(True), Comment.author.like("%[bot]")),
+                Comment.body.like(f"%{MARKER}answer to %"))):
+            found.update(int(m[1]) for m in ANSWERED.finditer(body) if m[2] in HOLDS_NOTHING)
+    return found
 
 
 @dataclass(slots=True, frozen=True)
