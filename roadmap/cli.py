@@ -284,7 +284,7 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
     from roadmap.model import parse_repo
     from roadmap.output import render_json, render_sync
     from roadmap.progress import Feedback
-    from roadmap.sync import sync_repos
+    from roadmap.sync import Options, SyncStopped, sync_repos
 
     config = _config(ctx)
     chosen = [parse_repo(r) for r in repos] or list(config.repos)
@@ -303,7 +303,11 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
     try:
         with feedback.progress() as progress:
             summaries = sync_repos(store, client, chosen, label or config.label, full, progress,
-                                   config.sync_window)
+                                   options=Options.of(config))
+    except SyncStopped as stopped:
+        if as_json:  # what was done, so a script can resume (the exit code says it stopped)
+            click.echo(render_json([s.to_dict() for s in stopped.summaries]))
+        raise
     finally:
         client.close()
     _record_history(ctx, store)

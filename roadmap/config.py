@@ -49,6 +49,9 @@ class Config:
     claim_patterns: tuple[str, ...] = ()
     release_patterns: tuple[str, ...] = ()
     housekeeping: Housekeeping = Housekeeping()
+    #: How often a roadmap of more than 500 issues has its issue list swept whole (which
+    #: sees what moves no `updated_at`, such as sub-issues added); smaller ones, every sync.
+    sweep_hours: int = 24
     #: The file the settings were read from, or None for the defaults.
     source: Path | None = None
 
@@ -62,6 +65,7 @@ class Config:
 _TYPES: dict[str, type] = {
     "roadmap": str, "repos": list, "label": str, "claim_expiry_days": int, "stale_days": int,
     "claim_patterns": list, "release_patterns": list, "housekeeping": dict,
+    "sweep_hours": int,
 }
 _HOUSEKEEPING: dict[str, type] = {"remind_days": int, "release": bool, "pin_label": str,
                                   "max_claims": int}
@@ -126,6 +130,8 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
         repos = [parse_repo(r) for r in repos]
     except InputError as error:
         raise ConfigError(f"{where}: repos: {error}") from None
+    if table.get("sweep_hours", 24) < 1:
+        raise ConfigError(f"{where}: sweep_hours must be at least 1")
     patterns = {key: _patterns(table.get(key, []), f"{where}: {key}")
                 for key in ("claim_patterns", "release_patterns")}
     expiry = table.get("claim_expiry_days", 30)
@@ -137,6 +143,7 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
         label=table.get("label", DEFAULT_LABEL),
         claim_expiry_days=expiry,
         stale_days=table.get("stale_days", 30),
+        sweep_hours=table.get("sweep_hours", 24),
         source=path,
     )
 

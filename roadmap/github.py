@@ -38,6 +38,8 @@ from roadmap.model import (
     RemoteIssue,
     RemotePull,
     RemoteRepo,
+    RemoteSubIssue,
+    SubIssues,
     issue_number_of,
 )
 from roadmap.model import (
@@ -89,8 +91,13 @@ class Page:
 
 @dataclass(slots=True)
 class Counters:
+    """What the client asked, and what it cost: GitHub meters the core (REST) and search
+    budgets apart, and a 304 costs nothing."""
+
     requests: int = 0
     not_modified: int = 0
+    core_points: int = 0
+    search_points: int = 0
     rate_remaining: int | None = None
     rate_reset: float | None = None
 
@@ -124,6 +131,8 @@ class GitHubClient:
         self.wait_for_reset = wait_for_reset
         self.counters = Counters()
         self.server_time: datetime | None = None
+        #: GitHub's time of the first answer since `begin()`: where a sync's reads start.
+        self.begun_at: datetime | None = None
         self._wait = wait or (lambda seconds, _reason: time.sleep(seconds))
 
     def close(self) -> None:
@@ -146,7 +155,7 @@ class GitHubClient:
                     "GET", url, params, headers)
             except RequestException as error:
                 raise self._network_error(error) from None
-            self._count(answer_headers)
+            self._count(status, answer_headers)
             self._clock(answer_headers)
             data = _json(body)
             if status == 304:
@@ -158,19 +167,33 @@ class GitHubClient:
                 raise self._error(status, data, url)
         raise GitHubError(f"{self._where(url)}: GitHub kept refusing after {MAX_RETRIES} tries")
 
+    def begin(self) -> None:
+        """Start timing a piece of work by GitHub's clock (see `begun_at`)."""
+        self.begun_at = None
+
     def _clock(self, headers: dict[str, str]) -> None:
         """GitHub's `Date`: "now" by its clock, not the machine's, for time windows."""
         with contextlib.suppress(KeyError, TypeError, ValueError):
             self.server_time = email.utils.parsedate_to_datetime(headers["date"])
+            self.begun_at = self.begun_at or self.server_time
 
-    def _count(self, headers: dict[str, str]) -> None:
-        self.counters.requests += 1
+    def _count(self, status: int, headers: dict[str, str]) -> None:
+        counters = self.counters
+        counters.requests += 1
+        search = headers.get("x-ratelimit-resource") == "search"
+        if status != 304:
+            if search:
+                counters.search_points += 1
+            else:
+                counters.core_points += 1
+        if search:
+            return  # the search budget's headers say nothing of the core budget
         remaining = headers.get("x-ratelimit-remaining")
         reset = headers.get("x-ratelimit-reset")
         if remaining is not None and remaining.isdigit():
-            self.counters.rate_remaining = int(remaining)
+            counters.rate_remaining = int(remaining)
         if reset is not None and reset.isdigit():
-            self.counters.rate_reset = float(reset)
+            counters.rate_reset = float(reset)
 
     def _should_retry(self, status: int, headers: dict[str, str], attempt: int) -> bool:
         """Wait out a secondary limit or the primary budget, when that is allowed."""
@@ -198,9 +221,11 @@ class GitHubClient:
         if status == 404:
             return NotFound(f"{where}: not found (unknown repository, or no access)")
         if status == 410:
-            return NotFound(f"{where}: gone ({message})")
+            return Deleted(f"{where}: deleted ({message})")
         if status in (403, 429):
             return GitHubError(f"{where}: forbidden by GitHub ({message})")
+        if status == 422:
+            return Refused(f"{where}: GitHub refused the request ({message})")
         return GitHubError(f"{where}: GitHub answered {status} ({message})")
 
     def _network_error(self, error: RequestException) -> GitHubError:
@@ -239,16 +264,40 @@ class GitHubClient:
         return RemoteRepo(int(data["id"]), str(data["full_name"]), str(data["html_url"]))
 
     def fetch_issue(self, full_name: str, number: int) -> tuple[str, RemoteIssue | str | None]:
-        """One issue's fate: ("ok", issue), ("transferred", new URL), or ("deleted", None)."""
+        """One issue's fate: ("ok", issue), ("transferred", new URL), ("deleted", None) for
+        GitHub's 410, or ("not found", None) for its 404 (no such issue, or no access)."""
         try:
             _, _, data = self.get(f"/repos/{full_name}/issues/{number}")
-        except NotFound:
+        except Deleted:
             return "deleted", None
+        except NotFound:
+            return "not found", None
         # PyGithub follows GitHub's 301 for a transferred issue to its new home.
         issue = parse_issue(data)
         if f"/{full_name.lower()}/" not in issue.html_url.lower():
             return "transferred", issue.html_url
         return "ok", issue
+
+    def fetch_sub_issues(self, full_name: str, number: int) -> list[RemoteSubIssue]:
+        """An issue's sub-issues, in GitHub's order (at most 100, so one page)."""
+        children: list[RemoteSubIssue] = []
+        for page in self.pages(f"/repos/{full_name}/issues/{number}/sub_issues",
+                               {"per_page": PER_PAGE}):
+            children.extend(child for data in page if (child := parse_sub_issue(data)))
+        return children
+
+    def fetch_search_count(self, query: str, where: str) -> int:
+        """How many issues a search finds (`total_count`: the whole count, though only the
+        first 1,000 can be listed). Search answers carry no ETag, so this always costs one
+        point of the search budget; a refused query names itself and `where` it was for."""
+        try:
+            _, _, data = self.get("/search/issues", {"q": query, "per_page": 1})
+        except Refused as error:
+            raise GitHubError(f"{where}: GitHub refused the search {query!r} "
+                              f"({str(error).rsplit('(', 1)[-1]}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("total_count"), int):
+            raise GitHubError(f"{where}: GitHub's answer to the search {query!r} is malformed")
+        return int(data["total_count"])
 
     def fetch_login(self) -> str:
         _, _, data = self.get("/user")
@@ -278,7 +327,7 @@ class GitHubClient:
             status, headers, body = self._requester.requestJson(verb, url, None, None, payload)
         except RequestException as error:
             raise self._network_error(error) from None
-        self._count(headers)
+        self._count(status, headers)
         data = _json(body)
         if status >= 400:
             raise self._error(status, data, url)
@@ -329,7 +378,15 @@ def _message(data: Any, status: int) -> str:
 
 
 class NotFound(GitHubError):
-    "GitHub answered 404 or 410: no such repository or issue, or no access to it."
+    "GitHub answered 404 (no such repository or issue, or no access to it) or 410."
+
+
+class Deleted(NotFound):
+    "GitHub answered 410 Gone: the issue was deleted."
+
+
+class Refused(GitHubError):
+    "GitHub answered 422: it understood the request and refused it (a bad search query)."
 
 
 # -- raw JSON to plain values -----------------------------------------------------------------
@@ -366,7 +423,33 @@ def parse_issue(data: dict[str, Any]) -> RemoteIssue:
         created_at=when(data["created_at"]) or datetime.now(UTC),
         updated_at=when(data["updated_at"]) or datetime.now(UTC),
         closed_at=when(data.get("closed_at")),
+        sub_issues=_summary(data.get("sub_issues_summary")),
+        parent_url=str(data["parent_issue_url"]) if data.get("parent_issue_url") else None,
     )
+
+
+def _summary(data: Any) -> SubIssues | None:
+    """GitHub's `sub_issues_summary`, when it is whole."""
+    if not isinstance(data, dict):
+        return None
+    values = [data.get(key) for key in ("total", "completed", "percent_completed")]
+    if not all(isinstance(value, int) and value >= 0 for value in values):
+        return None
+    total, completed, percent = (int(value) for value in values)  # type: ignore[arg-type]
+    return SubIssues(total, min(completed, total), min(percent, 100))
+
+
+def parse_sub_issue(data: Any) -> RemoteSubIssue | None:
+    """A sub-issue of `GET .../sub_issues` (an issue object), with its repository read
+    from its URL: sub-issues may live in other repositories of the same owner."""
+    if not isinstance(data, dict) or data.get("id") is None or data.get("number") is None:
+        return None
+    url = str(data.get("html_url") or "")
+    parts = urlsplit(url).path.strip("/").split("/")
+    repo = "/".join(parts[:2]) if len(parts) >= 4 else ""
+    return RemoteSubIssue(int(data["id"]), repo, int(data["number"]),
+                          str(data.get("title") or ""), str(data.get("state") or "open"),
+                          data.get("state_reason"), url)
 
 
 def parse_comment(data: dict[str, Any]) -> RemoteComment | None:

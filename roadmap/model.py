@@ -147,6 +147,37 @@ class RemoteRepo:
     html_url: str
 
 
+@dataclass(slots=True, frozen=True)
+class SubIssues:
+    """GitHub's `sub_issues_summary` of an issue: how its sub-issues stand."""
+
+    total: int
+    completed: int
+    percent_completed: int
+
+    @classmethod
+    def of(cls, total: int, completed: int) -> SubIssues:
+        """A summary from counts, with GitHub's whole-number percentage."""
+        return cls(total, completed, completed * 100 // total if total else 0)
+
+    def to_dict(self) -> dict[str, int]:
+        return {"total": self.total, "completed": self.completed,
+                "percent_completed": self.percent_completed}
+
+
+@dataclass(slots=True, frozen=True)
+class RemoteSubIssue:
+    """A sub-issue of an issue, as `GET .../issues/{n}/sub_issues` lists it."""
+
+    id: int
+    repo: str
+    number: int
+    title: str
+    state: str
+    state_reason: str | None
+    html_url: str
+
+
 @dataclass(slots=True)
 class RemoteIssue:
     """An issue or pull request from a list answer: everything but comments and events."""
@@ -167,6 +198,10 @@ class RemoteIssue:
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None
+    #: Its sub-issues' summary (None where GitHub sent none, as in an export), and the API
+    #: URL of its parent issue when it is itself a sub-issue.
+    sub_issues: SubIssues | None = None
+    parent_url: str | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -273,6 +308,9 @@ class IssueRecord:
     comments: list[RemoteComment] = field(default_factory=list)
     events: list[RemoteEvent] = field(default_factory=list)
     pulls: list[RemotePull] = field(default_factory=list)
+    #: GitHub's summary of its sub-issues (None: none known), and the sub-issues themselves.
+    sub_issues: SubIssues | None = None
+    children: list[RemoteSubIssue] = field(default_factory=list)
     #: `acme/widgets#12`: made once (a large report asks for it a hundred thousand times).
     ref: str = field(init=False, repr=False, compare=False)
 

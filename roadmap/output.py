@@ -72,7 +72,8 @@ def render_sync(summaries: list[Any]) -> str:
         lines.append(
             f"{s.repo}: {s.issues_seen} issues seen ({s.new} new, {s.updated} updated, "
             f"{s.dropped} dropped), {s.comments} comments; {s.requests} requests, "
-            f"{s.not_modified} not modified{left}; {s.duration_s:.1f}s"
+            f"{s.not_modified} not modified, {s.core_points} core and {s.search_points} "
+            f"search points{left}; {s.duration_s:.1f}s"
         )
     return terminal_safe("\n".join(lines))
 

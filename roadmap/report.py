@@ -135,7 +135,8 @@ def _counts(overview: Overview, state: ItemState) -> dict[str, int]:
 def _section(overview: Overview, state: ItemState) -> dict[str, Any]:
     return {"id": state.item.id, "number": state.item.number, "title": state.item.title,
             "status": state.status, "declared": state.item.declared, "people": state.people,
-            **_counts(overview, state)}
+            **_counts(overview, state),
+            "sub_issues": state.sub_issues.to_dict() if state.sub_issues else None}
 
 
 def _totals(overview: Overview, sections: list[dict[str, Any]]) -> dict[str, int]:
@@ -150,7 +151,8 @@ def _totals(overview: Overview, sections: list[dict[str, Any]]) -> dict[str, int
 
 def _issue(record: IssueRecord) -> dict[str, Any]:
     return {"repo": record.repo, "number": record.number, "title": record.title,
-            "url": record.url}
+            "url": record.url,
+            "sub_issues": record.sub_issues.to_dict() if record.sub_issues else None}
 
 
 def _item(state: ItemState) -> dict[str, Any]:

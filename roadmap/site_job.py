@@ -113,12 +113,12 @@ def sync_configured(store: Store, config: Config, sync: SyncSettings) -> list[st
     """Sync the configured repositories, incrementally."""
     from roadmap.github import GitHubClient
     from roadmap.output import render_sync
-    from roadmap.sync import sync_repos
+    from roadmap.sync import Options, sync_repos
 
     client = GitHubClient(sync.api_url, sync.token, wait=sync.wait)
     try:
         summaries = sync_repos(store, client, list(config.repos), config.label, False,
-                               sync.progress, config.sync_window)
+                               sync.progress, options=Options.of(config))
     finally:
         client.close()
     return [f"synced {line}" for line in render_sync(summaries).splitlines()]

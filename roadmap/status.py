@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from roadmap.claims import DEFAULT_PATTERNS, Patterns, conflicts, derive_all_claims
 from roadmap.link import LinkItem, link_items, suggest_links
 from roadmap.link import ManualLink as ManualLink
-from roadmap.model import Claim, IssueRecord, ItemLink
+from roadmap.model import Claim, IssueRecord, ItemLink, SubIssues
 
 
 @dataclass(slots=True, frozen=True)
@@ -42,6 +42,17 @@ class ItemState:
     last_activity: datetime | None = None
     drift: list[str] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
+    #: The sub-issues of its issues (and of its children's), summed: GitHub's breakdown of
+    #: the work, None when none of them has sub-issues.
+    sub_issues: SubIssues | None = None
+
+
+def summed(summaries: list[SubIssues | None]) -> SubIssues | None:
+    """Sub-issue summaries added up (None when there are none)."""
+    known = [s for s in summaries if s is not None and s.total]
+    if not known:
+        return None
+    return SubIssues.of(sum(s.total for s in known), sum(s.completed for s in known))
 
 
 @dataclass(slots=True)
@@ -98,7 +109,7 @@ def _state(item: StatusItem, records: list[IssueRecord], claims: dict[str, list[
     times = [r.updated_at for r in issues] + [c.last_activity for c in held]
     last = max(times, default=None)
     state = ItemState(item, _derive(item, issues, held, last, now, stale_days), issues,
-                      people, last)
+                      people, last, sub_issues=summed([r.sub_issues for r in issues]))
     state.drift = _drift(item, issues)
     return state
 
@@ -112,7 +123,8 @@ def _derive(item: StatusItem, issues: list[IssueRecord], held: list[Claim],
     if item.declared == "dropped" or (issues and len(closed) == len(issues)):
         return "dropped"
     open_pulls = any(p.state == "open" for r in issues for p in r.pulls)
-    if held or open_pulls or completed:  # part of the work done is work started
+    broken_down = any(r.sub_issues and r.sub_issues.completed for r in issues)
+    if held or open_pulls or completed or broken_down:  # part of it done: work started
         quiet = last is None or now - last > timedelta(days=stale_days)
         return "stalled" if quiet else "in-progress"
     return "planned"
@@ -145,6 +157,7 @@ def _roll_up(states: list[ItemState]) -> None:
         statuses = {k.status for k in kids} | ({state.status} if state.issues else set())
         state.status = _combined(statuses, state.item.declared)
         state.people = sorted({p for k in [state, *kids] for p in k.people})
+        state.sub_issues = summed([state.sub_issues, *(k.sub_issues for k in kids)])
 
 
 def _combined(statuses: set[str], declared: str | None) -> str:

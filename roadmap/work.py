@@ -110,6 +110,9 @@ def status_view(overview: Overview) -> dict[str, Any]:
             "issues": [f"{r.repo}#{r.number}" for r in state.issues],
             "people": state.people, "last_activity": stamp(state.last_activity),
             "progress": progress(overview.items, state), "drift": state.drift,
+            "sub_issues": state.sub_issues.to_dict() if state.sub_issues else None,
+            "issue_sub_issues": {r.ref: r.sub_issues.to_dict() for r in state.issues
+                                 if r.sub_issues},
         })
     stale = [f"{r.ref}: @{c.login}'s claim has had no activity since {stamp(c.last_activity)}"
              for r in overview.records for c in overview.claims[r.ref] if c.stale]

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from roadmap.github import GitHubClient
 from roadmap.store import Store
-from roadmap.sync import DEFAULT_WINDOW, RepoSummary, sync_repos
+from roadmap.sync import DEFAULT_WINDOW, Options, RepoSummary, sync_repos
 
 from .github_server import GitHubServer
 
@@ -27,10 +27,12 @@ def make_client(server: GitHubServer, token: str | None = TOKEN, **options: Any)
 
 def sync(server: GitHubServer, store: Store, *, full: bool = False, label: str = "roadmap",
          repos: tuple[str, ...] = (REPO,), window: timedelta = DEFAULT_WINDOW,
-         **options: Any) -> list[RepoSummary]:
+         large: bool = False, **options: Any) -> list[RepoSummary]:
+    """Sync with our client; `large` syncs as a roadmap of more than 500 issues does."""
     client = make_client(server, **options)
+    chosen = Options(window=window, sweep_pages=0) if large else Options(window=window)
     try:
-        return sync_repos(store, client, list(repos), label, full, window=window)
+        return sync_repos(store, client, list(repos), label, full, options=chosen)
     finally:
         client.close()
 
@@ -50,6 +52,10 @@ _SNAPSHOT = {
     "pulls": "SELECT i.number, p.pr_url, p.kind, p.state FROM pull_links p "
              "JOIN issues i ON i.id = p.issue_id WHERE i.on_roadmap AND i.state = 'open' "
              "ORDER BY i.number, p.pr_url",
+    "sub_issues": "SELECT i.number, i.sub_total, i.sub_completed, i.sub_percent, "
+                  "i.parent_url, s.repo, s.number, s.title, s.state FROM issues i "
+                  "LEFT JOIN sub_issues s ON s.issue_id = i.id WHERE i.on_roadmap "
+                  "ORDER BY i.number, s.position",
 }
 
 

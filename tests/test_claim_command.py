@@ -371,7 +371,9 @@ def test_status_json_shape(github_server, cli_env):
                                                "internal-decoupling"]
     first = view["items"][0]
     assert list(first) == ["id", "number", "title", "level", "parent", "declared", "status",
-                           "issues", "people", "last_activity", "progress", "drift"]
+                           "issues", "people", "last_activity", "progress", "drift",
+                           "sub_issues", "issue_sub_issues"]
+    assert (first["sub_issues"], first["issue_sub_issues"]) == (None, {})
     assert list(view["attention"]) == ["stale_claims", "stalled", "conflicts",
                                        "unlinked_issues", "drift"]
     items = {i["id"]: i for i in view["items"]}
@@ -413,9 +415,18 @@ def test_closed_issue(github_server, cli_env):
 
 
 def test_missing_issue(github_server, cli_env):
+    """404 is "not found" (no such issue, or no access); only GitHub's 410 means deleted."""
     result = run("claim", "999")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "not found" in result.stderr and "deleted" not in result.stderr
     assert writes(github_server) == []
+
+
+def test_deleted_issue(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    github_server.delete(REPO, n)
+    result = run("claim", str(n))
+    _one_line_and_nothing_written(github_server, result, 2, f"{REPO}#{n}: deleted")
 
 
 @pytest.mark.parametrize("command", ["claim", "unclaim", "link"])

@@ -24,7 +24,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RECORDED = FIXTURES / "github-recorded"
 SCHEMAS = json.loads((FIXTURES / "github-schemas.json").read_text(encoding="utf-8"))
 ORG, USER, TOKEN = "octokit-fixture-org", "octokit-fixture-user-a", "tok-fixture"
-FAITHFUL: dict[str, Any] = {"search_needs_type": True, "search_etag": False}
 TRANSPORT = {"connection", "content-length", "date", "keep-alive", "transfer-encoding"}
 # headers whose value is the same on every GitHub answer of its kind
 STEADY = {
@@ -109,7 +108,7 @@ def test_recorded_exchanges_replay_with_the_same_status_and_headers(scenario):
     """Each exchange of the scenario, in order, after the state it needs: same status,
     the same set of header names (transport headers aside), the same steady values, and
     the same `Link` relations."""
-    with GitHubServer(**FAITHFUL) as server:
+    with GitHubServer() as server:
         server.add_user(USER, token=TOKEN, search_needs_type=False)
         SCENARIOS[scenario](server)
         with client(server, TOKEN) as gh:
@@ -128,7 +127,7 @@ def test_replayed_answers_have_the_recorded_shapes():
     """The keys GitHub sent in each replayed answer are all in the server's (it may add the
     newer `sub_issues_summary` and `parent_issue_url`)."""
     for scenario, setup in SCENARIOS.items():
-        with GitHubServer(**FAITHFUL) as server:
+        with GitHubServer() as server:
             server.add_user(USER, token=TOKEN, search_needs_type=False)
             setup(server)
             with client(server, TOKEN) as gh:
@@ -149,7 +148,7 @@ def same_keys(sample: Any, served: Any) -> bool:
 
 
 def test_the_recorded_label_errors_name_the_field():
-    with GitHubServer(**FAITHFUL) as server:
+    with GitHubServer() as server:
         server.add_user(USER, token=TOKEN)
         _setup_errors(server)
         with client(server, TOKEN) as gh:
@@ -170,7 +169,7 @@ def rich() -> Iterator[tuple[GitHubServer, github.Github]]:
     """A repository with everything an answer can hold: open, closed (both reasons) and
     reopened issues, pull requests (open, merged), labels, milestones, assignees, comments,
     locked issues, cross-references, and sub-issues two levels deep across two repos."""
-    with GitHubServer(**FAITHFUL) as server:
+    with GitHubServer() as server:
         server.add_user("alice", token="tok-alice")
         server.add_user("bob", token="tok-bob")
         server.add_user("dependabot[bot]", bot=True)
@@ -344,7 +343,7 @@ def test_the_schemas_bite(rich):
 
 @pytest.fixture
 def faithful() -> Iterator[GitHubServer]:
-    with GitHubServer(**FAITHFUL) as server:
+    with GitHubServer() as server:
         server.add_user("alice", token="tok-alice")
         server.add_user("bob", token="tok-bob")
         server.add_user("classic", token="tok-classic", search_needs_type=False)

@@ -205,7 +205,8 @@ def test_a_pull_request_changing_is_seen_though_its_issue_does_not(github_server
     github_server.log.clear()
     sync(github_server, store)
     assert [(r.path, r.status) for r in github_server.log.records()] == [
-        ("/search/issues", 304), (f"/repos/{REPO}/pulls", 200)]
+        (f"/repos/{REPO}/issues", 304), (f"/repos/{REPO}/issues/comments", 304),
+        (f"/repos/{REPO}/pulls", 200)]
     assert {(row[0], row[2], row[3]) for row in pulls_of(store)} == {
         (a, "closing", "closed"), (c, "closing", "closed")}
     assert pulls_of(store) == full_sync_of(github_server, stores)["pulls"]
@@ -280,7 +281,7 @@ def test_a_first_sync_reads_events_and_closed_pull_requests_of_the_window_only(
 
 def test_a_sync_in_the_second_of_a_change_leaves_it_to_be_read_again(github_server, stores):
     """Another change in that second keeps `updated_at`: the next sync must not take the
-    watch's or the list's 304 for "nothing changed", and reads the issue's comments again."""
+    list's 304 for "nothing changed", and reads the issue's comments again."""
     (a, _, _) = seed(github_server)
     store = stores()
     github_server.comment(REPO, a, "carol", "first")  # the clock stays in this second
@@ -290,7 +291,8 @@ def test_a_sync_in_the_second_of_a_change_leaves_it_to_be_read_again(github_serv
     github_server.clock.advance(60)
     github_server.log.clear()
     sync(github_server, store)
-    assert ("/search/issues", 200) in [(r.path, r.status) for r in github_server.log]
+    assert (f"/repos/{REPO}/issues/comments", 200) in [
+        (r.path, r.status) for r in github_server.log]
     assert "/claim" in {row[4] for row in snapshot(store)["comments"]}
     github_server.log.clear()
     sync(github_server, store)  # now settled: nothing is asked again
@@ -336,7 +338,9 @@ def test_sync_command_json_and_issues(github_server, cli_env):
     assert result.exit_code == 0, result.output + result.stderr
     (summary,) = json.loads(result.output)
     assert list(summary) == ["repo", "issues_seen", "new", "updated", "dropped", "comments",
-                             "requests", "not_modified", "rate_limit_remaining", "duration_s"]
+                             "requests", "not_modified", "core_points", "search_points",
+                             "rate_limit_remaining", "duration_s", "outcome"]
+    assert summary["outcome"] == "ok" and summary["search_points"] == 0
     assert (summary["repo"], summary["new"]) == (REPO, 3)
     listed = json.loads(run("--db", f"sqlite:///{cli_env / 'r.db'}", "issues", "--json").output)
     assert list(listed[0]) == ["repo", "number", "title", "state", "assignees", "labels",

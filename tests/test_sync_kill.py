@@ -39,8 +39,9 @@ Trigger = Callable[[], bool]
 def server() -> Iterator[GitHubServer]:
     """600 roadmap issues (every 7th a PR) and 900 comments; three in four issues closed
     in one second (pages that share a timestamp), so 11 pages of events. The pull request
-    list, read last, answers slowly, or a sync could end before its kill."""
-    with GitHubServer() as running:
+    list, read last, answers slowly, or a sync could end before its kill. The search
+    index lags as GitHub's does (six pages: the roadmap is probed, with a search count)."""
+    with GitHubServer(search_lag=30) as running:
         seed_acme(running)
         numbers = running.bulk_create(REPO, issues=ISSUES, comments=COMMENTS, pr_every=7)
         for number in numbers[1::4] + numbers[2::4] + numbers[3::4]:

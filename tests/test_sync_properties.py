@@ -12,6 +12,11 @@ Changes also come in the very second a sync read them (the clock does not move d
 sync, and steps of 0 keep it still): timestamps have whole seconds, so such a change keeps
 the issue's `updated_at` as read. The sync leaves what changed in the second it asked in
 to be read again (pinned below too).
+
+The server answers as GitHub does: its search index lags `LAG` seconds behind (a departure
+is seen by the first sync after the index caught up, so the last sync comes after the
+clock moved past the lag), and adding or removing a sub-issue moves no `updated_at`. Both
+shapes of roadmap run: swept every sync (small), and probed with a search count (large).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from .syncing import REPO, TOKEN, snapshot, sync
 
 #: Examples per backend; raise it for a deeper search: ROADMAP_SYNC_EXAMPLES=500 pytest ...
 EXAMPLES = int(os.environ.get("ROADMAP_SYNC_EXAMPLES", "40"))
+LAG = 45  # seconds the server's search index lags behind
 OTHER = "acme/other"
 USERS = ("alice", "bob", "carol", "renovate[bot]")
 INDEX = st.integers(0, 63)  # which live issue or comment: taken modulo how many there are
@@ -57,6 +63,8 @@ OPERATION = st.one_of(
     st.tuples(st.just("delete"), INDEX),
     st.tuples(st.sampled_from(["cross_reference", "connect"]), INDEX, INDEX, st.booleans()),
     st.tuples(st.just("merge"), INDEX),
+    st.tuples(st.just("sub_add"), INDEX, INDEX),
+    st.tuples(st.just("sub_remove"), INDEX),
     st.tuples(st.just("advance"), st.sampled_from([0, 0, 1, 59, 90]) | st.integers(0, 90)),
 )
 # a sync one time in four, so that most examples sync between changes
@@ -70,6 +78,7 @@ class World:
 
     server: GitHubServer
     store: Store
+    large: bool = False
     edits: int = 0
 
     def numbers(self, pulls: bool = True) -> list[int]:
@@ -102,7 +111,7 @@ def apply(world: World, operation: tuple[Any, ...]) -> None:
     elif kind == "advance":
         server.clock.advance(args[0])
     elif kind == "sync":
-        sync(server, world.store)
+        sync(server, world.store, large=world.large)
     elif kind in ("edit_comment", "delete_comment"):
         comment = world.pick_comment(args[0])
         if comment is None:
@@ -148,6 +157,26 @@ def change(world: World, kind: str, number: int, args: list[Any]) -> None:
             getattr(server, kind)(REPO, number, source, bump=args[1])
     elif kind == "merge" and world.is_pr(number) and server.issue(REPO, number).state == "open":
         server.merge(REPO, number)
+    elif kind in ("sub_add", "sub_remove"):
+        sub_issue(world, kind, number, args)
+
+
+def sub_issue(world: World, kind: str, number: int, args: list[Any]) -> None:
+    """Add a sub-issue to issue `number`, or take its first one away; what GitHub would
+    refuse (a pull request, the issue itself, a second parent, a cycle) does nothing."""
+    server = world.server
+    try:
+        if kind == "sub_add":
+            child = world.pick(args[0], pulls=False)
+            if child is not None and not world.is_pr(number):
+                server.add_sub_issue(REPO, number, REPO, child)
+        else:
+            children = server.issue(REPO, number).children
+            if children:
+                server.remove_sub_issue(REPO, number, children[0].repo.full_name,
+                                        children[0].number)
+    except (ValueError, KeyError):
+        pass
 
 
 def seed(server: GitHubServer) -> None:
@@ -188,7 +217,8 @@ def full_sync_of(server: GitHubServer, backend: str, folder: Path) -> dict[str, 
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_incremental_syncs_end_equal_to_one_full_sync(backend, tmp_path):
+@pytest.mark.parametrize("large", [False, True], ids=["swept", "probed"])
+def test_incremental_syncs_end_equal_to_one_full_sync(backend, large, tmp_path):
     examples = EXAMPLES if backend == "sqlite" else max(1, EXAMPLES // 3)
     with opened(backend, tmp_path / "main") as main, \
             opened(backend, tmp_path / "reference") as reference:
@@ -204,13 +234,16 @@ def test_incremental_syncs_end_equal_to_one_full_sync(backend, tmp_path):
         # the first sync finds no roadmap issue (reads no event); one joins, with a pull
         # request that sync read while the issue was not on the roadmap
         @example([("label", 0), ("unlabel", 0), ("sync",), ("label", 0)])
+        # a sub-issue added to an issue that no sync sees change
+        @example([("sub_add", 0, 1), ("sync",), ("close", 1, "completed"), ("sync",)])
         def incremental_equals_full(operations: list[tuple[Any, ...]]) -> None:
-            with GitHubServer() as server:
+            with GitHubServer(search_lag=LAG) as server:
                 seed(server)
-                world = World(server, emptied(main))
+                world = World(server, emptied(main), large)
                 for operation in operations:
                     apply(world, operation)
-                sync(server, main)
+                server.clock.advance(LAG + 1)  # the search index catches up
+                sync(server, main, large=large)
                 sync(server, emptied(reference), full=True)
                 assert snapshot(main) == snapshot(reference)
 

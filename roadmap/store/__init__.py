@@ -44,8 +44,10 @@ from roadmap.model import (
     RemoteIssue,
     RemotePull,
     RemoteRepo,
+    RemoteSubIssue,
     Roadmap,
     StoredIssue,
+    SubIssues,
 )
 from roadmap.store import migrate
 from roadmap.store.engine import default_url, make_engine
@@ -60,6 +62,7 @@ from roadmap.store.models import (
     Report,
     Repository,
     RoadmapItem,
+    SubIssue,
     SyncRun,
 )
 
@@ -189,6 +192,16 @@ class Store:
         with self.session() as session:
             session.execute(delete(Cursor).where(Cursor.repo_id == repo_id))
 
+    def drop_cursors(self, repo_id: int, prefix: str, keep: int) -> None:
+        """Forget the cursors `<prefix>N` for N above `keep` (pages a list no longer has)."""
+        with self.session() as session:
+            names = session.scalars(select(Cursor.name).where(
+                Cursor.repo_id == repo_id, Cursor.name.startswith(prefix)))
+            gone = [n for n in names if n[len(prefix):].isdigit() and int(n[len(prefix):]) > keep]
+            if gone:
+                session.execute(delete(Cursor).where(Cursor.repo_id == repo_id,
+                                                     Cursor.name.in_(gone)))
+
     def begin_run(self, repo: str, full: bool) -> int:
         with self.session() as session:
             run = SyncRun(repo=repo, started_at=now(), full=full)
@@ -242,10 +255,14 @@ class Store:
         with self.session() as session:
             return session.scalar(query)
 
-    def load_roadmap_numbers(self, repo_id: int) -> set[int]:
+    def load_roadmap_numbers(self, repo_id: int, pulls: bool | None = None) -> set[int]:
+        """Numbers of the repository's roadmap issues; `pulls` True or False keeps only
+        pull requests or only issues."""
+        query = select(Issue.number).where(Issue.repo_id == repo_id, Issue.on_roadmap.is_(True))
+        if pulls is not None:
+            query = query.where(Issue.is_pull_request.is_(pulls))
         with self.session() as session:
-            return set(session.scalars(select(Issue.number).where(
-                Issue.repo_id == repo_id, Issue.on_roadmap.is_(True))))
+            return set(session.scalars(query))
 
     def load_issue_ids(self, repo_id: int) -> dict[int, int]:
         """Number to id of every issue the store knows in a repository."""
@@ -286,6 +303,35 @@ class Store:
                 session.execute(update(Issue).where(Issue.id == issue_id).values(
                     details_at=updated_at - timedelta(seconds=1)))
             return len(unsettled)
+
+    def load_sub_issue_work(self, repo_id: int) -> list[tuple[int, int, str | None]]:
+        """Roadmap issues whose stored sub-issues do not stand for GitHub's summary: (id,
+        number, the summary as "total/completed", None when it has none now)."""
+        with self.session() as session:
+            rows = session.execute(select(Issue.id, Issue.number, Issue.sub_total,
+                                          Issue.sub_completed, Issue.sub_listed).where(
+                Issue.repo_id == repo_id, Issue.on_roadmap.is_(True),
+                (Issue.sub_total > 0) | Issue.sub_listed.is_not(None))).all()
+        work = []
+        for issue_id, number, total, completed, listed in rows:
+            summary = f"{total}/{completed}" if total else None
+            if summary != listed:
+                work.append((issue_id, number, summary))
+        return work
+
+    def save_sub_issues(self, issue_id: int, children: list[RemoteSubIssue],
+                        listed: str | None) -> None:
+        """An issue's sub-issues, complete, standing for the summary `listed`."""
+        rows = [{"issue_id": issue_id, "github_id": child.id, "position": n,
+                 "repo": child.repo, "number": child.number, "title": child.title,
+                 "state": child.state, "state_reason": child.state_reason,
+                 "html_url": child.html_url} for n, child in enumerate(children)]
+        with self.session() as session:
+            session.execute(delete(SubIssue).where(SubIssue.issue_id == issue_id))
+            if rows:
+                session.execute(self._insert(SubIssue), rows)
+            session.execute(update(Issue).where(Issue.id == issue_id)
+                            .values(sub_listed=listed))
 
     def load_issue_keys(self) -> dict[tuple[str, int], int]:
         """(lower-case repository, number) to id, of every issue the store knows."""
@@ -365,7 +411,8 @@ class Store:
     def load_counts(self) -> dict[str, int]:
         """How many rows each table holds, for summaries and tests."""
         models = {"issues": Issue, "comments": Comment, "events": Event,
-                  "pull_links": PullLink, "items": RoadmapItem, "sync_runs": SyncRun}
+                  "pull_links": PullLink, "sub_issues": SubIssue, "items": RoadmapItem,
+                  "sync_runs": SyncRun}
         with self.session() as session:
             return {name: session.scalar(select(func.count()).select_from(model)) or 0
                     for name, model in models.items()}
@@ -441,6 +488,20 @@ class Store:
                        Issue.updated_at, Issue.closed_at, Issue.html_url)
                 .join(Repository).where(Issue.on_roadmap.is_(True))
                 .order_by(Repository.full_name, Issue.number)).all()}
+            for issue_id, total, completed, percent in read(
+                    select(Issue.id, Issue.sub_total, Issue.sub_completed, Issue.sub_percent)
+                    .where(Issue.on_roadmap.is_(True), Issue.sub_total > 0)).all():
+                if issue_id in records:
+                    records[issue_id].sub_issues = SubIssues(total or 0, completed or 0,
+                                                             percent or 0)
+            for issue_id, child_id, child_repo, number, child_title, child_state, why, url in read(
+                    select(SubIssue.issue_id, SubIssue.github_id, SubIssue.repo,
+                           SubIssue.number, SubIssue.title, SubIssue.state,
+                           SubIssue.state_reason, SubIssue.html_url)
+                    .order_by(SubIssue.issue_id, SubIssue.position)).all():
+                if issue_id in records:
+                    records[issue_id].children.append(RemoteSubIssue(
+                        child_id, child_repo, number, child_title, child_state, why, url))
             rows = read(select(
                 Comment.issue_id, Comment.id, Comment.author, Comment.author_is_bot, said[0],
                 Comment.html_url, Comment.created_at, Comment.updated_at, said[1],
@@ -616,6 +677,10 @@ def _issue_row(repo_id: int, issue: RemoteIssue, label: str) -> dict[str, Any]:
         "created_at": issue.created_at, "updated_at": issue.updated_at,
         "closed_at": issue.closed_at, "on_roadmap": labelled,
         "gone": None if labelled else "unlabeled", "moved_to": None, "synced_at": now(),
+        "sub_total": issue.sub_issues.total if issue.sub_issues else None,
+        "sub_completed": issue.sub_issues.completed if issue.sub_issues else None,
+        "sub_percent": issue.sub_issues.percent_completed if issue.sub_issues else None,
+        "parent_url": issue.parent_url,
     }
 
 

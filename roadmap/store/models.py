@@ -129,6 +129,33 @@ class Issue(Base):
     #: The `updated_at` whose comments, events and linked pull requests are stored.
     details_at: Mapped[datetime | None] = mapped_column()
     synced_at: Mapped[datetime] = mapped_column()
+    #: GitHub's `sub_issues_summary` (None where GitHub sent none, as in an export).
+    sub_total: Mapped[int | None] = mapped_column(Integer)
+    sub_completed: Mapped[int | None] = mapped_column(Integer)
+    sub_percent: Mapped[int | None] = mapped_column(Integer)
+    #: The summary ("total/completed") the stored sub-issues stand for: a list is read
+    #: again when the summary moves away from it (adding a sub-issue moves no `updated_at`).
+    sub_listed: Mapped[str | None] = mapped_column(String(40))
+    #: The API URL of its parent issue, when it is itself a sub-issue.
+    parent_url: Mapped[str | None] = mapped_column(String(500))
+
+
+class SubIssue(Base):
+    """A sub-issue of a roadmap issue (in any repository of the same owner)."""
+
+    __tablename__ = "sub_issues"
+
+    issue_id: Mapped[int] = mapped_column(
+        ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True
+    )
+    github_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    position: Mapped[int] = mapped_column(Integer)
+    repo: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    state_reason: Mapped[str | None] = mapped_column(String(40))
+    html_url: Mapped[str] = mapped_column(String(500))
 
 
 class Comment(Base):
@@ -232,6 +259,9 @@ class SyncRun(Base):
     updated: Mapped[int] = mapped_column(Integer, default=0)
     dropped: Mapped[int] = mapped_column(Integer, default=0)
     comments: Mapped[int] = mapped_column(Integer, default=0)
+    #: Rate-limit points spent: core (REST) and search budgets apart; a 304 costs none.
+    core_points: Mapped[int] = mapped_column(Integer, default=0)
+    search_points: Mapped[int] = mapped_column(Integer, default=0)
     #: "running", "ok", "rate-limited", "failed" or "interrupted".
     outcome: Mapped[str] = mapped_column(String(20), default="running")
     message: Mapped[str | None] = mapped_column(Text)

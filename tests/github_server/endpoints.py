@@ -83,8 +83,7 @@ def search_issues(call: Call) -> Reply:
         return shown[:-1] + b',"score":1.0}'
 
     answer = paginate(pager, found[:SEARCH_CAP], scored, total=len(found))
-    if not state.search_etag:
-        answer.headers["Cache-Control"] = "no-cache"
+    answer.headers["Cache-Control"] = "no-cache"  # and so no ETag (handler)
     return answer
 
 

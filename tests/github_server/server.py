@@ -25,9 +25,8 @@ class GitHubServer(Hierarchy):
 
     `search_lag`: seconds of `clock` the search index lags behind (settable later);
     `search_needs_type`: whether a search without `is:issue`/`is:pr` answers 422 for
-    users not told otherwise (`add_user(search_needs_type=...)`) and anonymous callers;
-    `search_etag`: a kindness GitHub does not have, to be removed: search answers with an
-    ETag (and 304) instead of `Cache-Control: no-cache`.
+    users not told otherwise (`add_user(search_needs_type=...)`) and anonymous callers,
+    as GitHub does for some tokens.
     """
 
     def __init__(
@@ -41,15 +40,10 @@ class GitHubServer(Hierarchy):
         clock: Clock | None = None,
         host: str = "127.0.0.1",
         search_lag: float = 0,
-        # TEMPORARY defaults (issue 11), until the sync no longer leans on them: GitHub
-        # refuses a search without `is:` for some tokens (True) and never answers a
-        # search with an ETag or 304 (False)
-        search_needs_type: bool = False,
-        search_etag: bool = True,
+        search_needs_type: bool = True,
     ) -> None:
         super().__init__(clock=clock, html_url=html_url, search_lag=search_lag,
                          search_needs_type=search_needs_type)
-        self.search_etag = search_etag
         self.faults = Faults()
         self.log = RequestLog()
         self.limits = RateLimits(limit, anonymous_limit, search_limit, anonymous_search_limit)

@@ -45,7 +45,6 @@ class State:
         # whether a search without `is:issue`/`is:pr` answers 422, for users who were not
         # told otherwise (`add_user(search_needs_type=...)`) and for anonymous callers
         self.search_needs_type = search_needs_type
-        self.search_etag = False  # see GitHubServer
         self.urls = Urls(api="http://127.0.0.1", html=html_url.rstrip("/"))
         self.users: dict[str, User] = {}
         self.tokens: dict[str, User] = {}
