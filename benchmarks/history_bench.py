@@ -124,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the target is missed")
     args = parser.parse_args(argv)
 
-    from roadmap.history import changes_between, record_facts
     from roadmap.store import Store
+    from roadmap.track.history import changes_between, record_facts
 
     with tempfile.TemporaryDirectory() as folder:
         path = args.store or Path(folder) / "history.db"

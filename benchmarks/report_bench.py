@@ -75,10 +75,10 @@ def roadmap_text(items: int, sections: int = 10) -> str:
 def build_store(path: Path, issues: int, comments: int, items: int, seed: int = 1) -> None:
     """A large store at `path`, through the store API, with two recorded syncs."""
     from roadmap.config import Config
-    from roadmap.history import record_history
     from roadmap.parse import parse_roadmap
     from roadmap.store import Store
-    from roadmap.work import gather
+    from roadmap.track.history import record_history
+    from roadmap.track.overview import gather
 
     rng = random.Random(seed)
     store = Store.open(f"sqlite:///{path}")
@@ -217,9 +217,9 @@ def measure(store_path: str, fmt: str, repeat: int, profile: bool) -> dict[str, 
 
     from roadmap.collector import collector_paused
     from roadmap.config import Config
-    from roadmap.report import build_report, render_report
+    from roadmap.report.gather import build_report, render_report
     from roadmap.store import Store
-    from roadmap.work import gather
+    from roadmap.track.overview import gather
 
     store = Store.open(f"sqlite:///{store_path}")
     since = NOW - timedelta(days=7)

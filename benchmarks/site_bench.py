@@ -59,11 +59,11 @@ def roadmap_text(items: int, issues: int) -> str:
 def make_store(url: str, items: int, issues: int) -> dict[str, Any]:
     """Fill a fresh store through its API; how long it took and what it holds."""
     from roadmap.config import Config
-    from roadmap.history import record_history
     from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo
     from roadmap.parse import parse_roadmap
     from roadmap.store import Store
-    from roadmap.work import gather
+    from roadmap.track.history import record_history
+    from roadmap.track.overview import gather
 
     started = time.perf_counter()
     rng = random.Random(1)
@@ -123,8 +123,8 @@ def child(url: str, out: str) -> None:
 
     started = time.process_time()
     from roadmap.config import Config
-    from roadmap.site import build_site
-    from roadmap.site_render import site_env
+    from roadmap.site.build import build_site
+    from roadmap.site.render import site_env
     from roadmap.store import Store
 
     site_env()  # Jinja and the templates' folder, imported like the rest

@@ -194,7 +194,7 @@ def child_sync(url: str, db: str, full: bool, out: str, profile: str | None) -> 
     import resource
     import time
 
-    from roadmap.github import GitHubClient
+    from roadmap.github.client import GitHubClient
     from roadmap.store import Store
     from roadmap.sync import sync_repos
 
@@ -363,8 +363,8 @@ def scaling(args: argparse.Namespace, work: Path, full: Run) -> list[tuple[int, 
 
 
 #: The modules a sync runs (the rest of roadmap/ may change without changing these numbers).
-SYNC_CODE = ["roadmap/sync.py", "roadmap/github.py", "roadmap/model.py", "roadmap/errors.py",
-             "roadmap/store/*.py", "migrations/versions/*.py"]
+SYNC_CODE = ["roadmap/sync.py", "roadmap/sync/*.py", "roadmap/github/*.py", "roadmap/model.py",
+             "roadmap/errors.py", "roadmap/store/*.py", "migrations/versions/*.py"]
 
 
 def code_version() -> str:

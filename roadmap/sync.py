@@ -31,7 +31,7 @@ from typing import Any
 
 from roadmap.config import Config
 from roadmap.errors import RateLimited
-from roadmap.github import (
+from roadmap.github.client import (
     GitHubClient,
     Page,
     parse_comment,

@@ -16,12 +16,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from roadmap.claims import commands, stored_words
-from roadmap.github import closing_words, references
-from roadmap.link import markers_of_text
+from roadmap.github.client import closing_words, references
 from roadmap.parse import parse_roadmap
-from roadmap.report import md, render_report
-from roadmap.site_markdown import link_resolver, render_inline, render_markdown
+from roadmap.report.gather import md, render_report
+from roadmap.site.markdown import link_resolver, render_inline, render_markdown
+from roadmap.track.claims import commands, stored_words
+from roadmap.track.links import markers_of_text
 
 REPO = "acme/widgets"
 REPORT_JSON = Path(__file__).parent / "fixtures" / "report" / "report.json"

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from roadmap.config import Config
-from roadmap.history import record_history
 from roadmap.model import Item, RemoteComment, RemoteIssue, RemotePull, RemoteRepo, Roadmap
 from roadmap.parse import parse_roadmap
-from roadmap.site import SiteResult, build_site
+from roadmap.site.build import SiteResult, build_site
 from roadmap.store import Store
-from roadmap.work import gather
+from roadmap.track.history import record_history
+from roadmap.track.overview import gather
 
 REPO = "acme/widgets"
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -162,7 +162,7 @@ def hostile_site(folder: Path, base_url: str | None = None) -> Built:
 
 def example_site(folder: Path) -> Path:
     """This project's own roadmap and example export, built as `roadmap build` does."""
-    from roadmap.site_job import EXAMPLE_EXPORT, import_export
+    from roadmap.build import EXAMPLE_EXPORT, import_export
 
     root = Path(__file__).resolve().parent.parent
     store = Store.open(f"sqlite:///{folder / 'example.db'}")

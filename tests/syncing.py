@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from roadmap.github import GitHubClient
+from roadmap.github.client import GitHubClient
 from roadmap.store import Store
 from roadmap.sync import DEFAULT_WINDOW, Options, RepoSummary, sync_repos
 

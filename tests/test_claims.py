@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from roadmap.claims import (
+from roadmap.model import IssueRecord, RemoteComment, RemoteEvent, RemotePull
+from roadmap.track.claims import (
     DEFAULT_CLAIM_PATTERNS,
     Patterns,
     comment_intent,
     conflicts,
     derive_claims,
 )
-from roadmap.model import IssueRecord, RemoteComment, RemoteEvent, RemotePull
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 T0 = NOW - timedelta(days=10)

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from roadmap.lint import lint_roadmap
 from roadmap.parse import parse_file
+from roadmap.parse.lint import lint_roadmap
 
 from .conftest import CORPUS, MOBY_2017, run
 

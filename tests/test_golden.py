@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from roadmap.lint import lint_roadmap
 from roadmap.model import Roadmap
 from roadmap.parse import parse_roadmap
+from roadmap.parse.lint import lint_roadmap
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 CASES = sorted(FIXTURES.glob("*.md"))

@@ -18,11 +18,16 @@ import cmarkgfm  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import text as sql
 
-from roadmap.claims import commands
 from roadmap.config import load_config
 from roadmap.errors import ConfigError
-from roadmap.ghexport import read_export
-from roadmap.github import closing_words, parse_comment, parse_issue, parse_pull, parse_repo_event
+from roadmap.github.client import (
+    closing_words,
+    parse_comment,
+    parse_issue,
+    parse_pull,
+    parse_repo_event,
+)
+from roadmap.github.export import read_export
 from roadmap.limits import (
     BODY_CUT_NOTE,
     BODY_LIMIT,
@@ -32,11 +37,12 @@ from roadmap.limits import (
     TITLE_LIMIT,
 )
 from roadmap.linear import find_slow_probe
-from roadmap.link import markers_of_text
 from roadmap.parse.refs import ref_keys_of_text, refs_of_text, resolve
-from roadmap.report import build_report, md, render_report
+from roadmap.report.gather import build_report, md, render_report
 from roadmap.store import Store
-from roadmap.work import gather, patterns_of
+from roadmap.track.claims import commands
+from roadmap.track.links import markers_of_text
+from roadmap.track.overview import gather, patterns_of
 
 from . import hostile
 from .conftest import run

@@ -1,4 +1,4 @@
-"""Housekeeping (`[tool.roadmap.housekeeping]`): reminders and releases, each once, on the
+"""Housekeeping (`[tool.roadmap.respond.housekeeping]`): reminders and releases, each once, on the
 claimant's own clock; pinned issues left alone. Run as a scheduled workflow runs it, and
 by the webhook receiver's own rounds."""
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from roadmap.config import load_config
-from roadmap.respond import build_responder
-from roadmap.webhook import serve_webhooks
+from roadmap.respond.events import build_responder
+from roadmap.respond.webhook import serve_webhooks
 
 from .conftest import run
 from .github_server import GitHubServer
@@ -59,7 +59,7 @@ def test_housekeeping_is_off_by_default(github_server, project):
     claimed_by_bob(github_server, 40)
     github_server.log.clear()
     assert sweep(project) == ("housekeeping is off: nothing to remind or release "
-                              "([tool.roadmap.housekeeping])\n")
+                              "([tool.roadmap.respond.housekeeping])\n")
     assert writes(github_server) == []
 
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from roadmap.config import Config
-from roadmap.link import LinkItem, ManualLink, link_items, suggest_links
 from roadmap.model import IssueRecord, RemoteComment, RemoteIssue, RemotePull, RemoteRepo
 from roadmap.parse import parse_roadmap
-from roadmap.status import StatusItem, build_overview, progress
 from roadmap.store import Store
-from roadmap.work import gather, status_view
+from roadmap.track.links import LinkItem, ManualLink, link_items, suggest_links
+from roadmap.track.overview import gather, status_view
+from roadmap.track.status import StatusItem, build_overview, progress
 
 REPO = "acme/widgets"
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

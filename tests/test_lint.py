@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from roadmap.lint import lint_roadmap
 from roadmap.parse import parse_roadmap
+from roadmap.parse.lint import lint_roadmap
 
 
 def problems(text: str, repo: str | None = "acme/widgets") -> list[tuple[int, str, str]]:

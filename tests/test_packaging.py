@@ -69,7 +69,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_carries_code_data_and_entry_point(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert "roadmap/cli.py" in names
+        assert "roadmap/cli/__init__.py" in names
         assert "roadmap/__init__.py" in names
         for folder in DATA_FOLDERS:
             prefix = f"roadmap/_data/{folder}/"

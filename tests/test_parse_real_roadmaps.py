@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from roadmap.lint import lint_roadmap
 from roadmap.parse import parse_file, parse_roadmap
+from roadmap.parse.lint import lint_roadmap
 
 from .conftest import CORPUS
 

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roadmap.errors import RoadmapError
-from roadmap.lint import lint_roadmap
 from roadmap.parse import parse_roadmap
+from roadmap.parse.lint import lint_roadmap
 from roadmap.parse.source import decode
 
 WORDS = st.sampled_from([

@@ -22,17 +22,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from roadmap.claims import command_lines, markdown_lines
 from roadmap.config import Config
 from roadmap.errors import InputError
-from roadmap.history import record_history
 from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo
 from roadmap.parse import parse_roadmap
-from roadmap.report import build_report, md, parse_since, render_report
-from roadmap.report_text import render_rich
+from roadmap.report.gather import build_report, md, parse_since, render_report
+from roadmap.report.text import render_rich
 from roadmap.store import Store
 from roadmap.store.models import SyncRun
-from roadmap.work import gather
+from roadmap.track.claims import command_lines, markdown_lines
+from roadmap.track.history import record_history
+from roadmap.track.overview import gather
 
 from .conftest import run
 from .github_server.fixtures import github_server_fixture, seed_acme

@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from roadmap.claims import DEFAULT_PATTERNS, Patterns, derive_all_claims, derive_claims
-from roadmap.link import SUGGESTION_THRESHOLD, ItemTitles, LinkItem
 from roadmap.model import IssueRecord, RemoteComment, RemoteIssue, RemoteRepo
-from roadmap.report import clean, to_json
+from roadmap.report.gather import clean, to_json
 from roadmap.store import Store
+from roadmap.track.claims import DEFAULT_PATTERNS, Patterns, derive_all_claims, derive_claims
+from roadmap.track.links import SUGGESTION_THRESHOLD, ItemTitles, LinkItem
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 BODIES = ("/claim", "/unclaim", "+1", "> /claim\n\nwho has this?", "```\n/claim\n```",
@@ -77,9 +77,9 @@ def test_rich_view_lists_the_first_rows_and_counts_the_rest(tmp_path):
     from benchmarks.report_bench import NOW as BENCH_NOW
     from benchmarks.report_bench import build_store
     from roadmap.config import Config
-    from roadmap.report import build_report, render_report
-    from roadmap.report_text import RICH_LIMIT
-    from roadmap.work import gather
+    from roadmap.report.gather import build_report, render_report
+    from roadmap.report.text import RICH_LIMIT
+    from roadmap.track.overview import gather
 
     build_store(tmp_path / "roadmap.db", issues=700, comments=800, items=30)  # 600 change
     store = Store.open(f"sqlite:///{tmp_path / 'roadmap.db'}")

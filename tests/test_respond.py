@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from roadmap.claims import comment_intent
 from roadmap.config import load_config
 from roadmap.model import RemoteComment
-from roadmap.respond import build_responder
+from roadmap.respond.events import build_responder
+from roadmap.respond.webhook import serve_webhooks
 from roadmap.store import Store, default_url
 from roadmap.store.answers import load_answer_counts, load_delivery_counts
-from roadmap.webhook import serve_webhooks
+from roadmap.track.claims import comment_intent
 
 from .conftest import run
 from .github_server import GitHubServer
@@ -558,7 +558,7 @@ def test_a_bad_event_file_is_one_line_and_exit_2(project, content, message):
 
 
 def test_the_recorded_payload_reads_as_github_sends_it():
-    from roadmap.respond import parse_event
+    from roadmap.respond.events import parse_event
 
     from .webhooks import fixture
 

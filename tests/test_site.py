@@ -25,9 +25,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from roadmap.errors import InputError
-from roadmap.site_markdown import render_inline, render_markdown, safe_href
-from roadmap.site_serve import serve_site
-from roadmap.site_write import MANIFEST, inside, item_page, person_page
+from roadmap.site.markdown import render_inline, render_markdown, safe_href
+from roadmap.site.serve import serve_site
+from roadmap.site.write import MANIFEST, inside, item_page, person_page
 from roadmap.store import Store
 
 from .conftest import ROOT, run

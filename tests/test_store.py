@@ -13,13 +13,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from roadmap.claims import Patterns, comment_intent
-from roadmap.history import changes_between, record_facts
 from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo
 from roadmap.parse import parse_roadmap
 from roadmap.store import CursorState, Store, migrate
 from roadmap.store.engine import make_engine
 from roadmap.store.models import Base
+from roadmap.track.claims import Patterns, comment_intent
+from roadmap.track.history import changes_between, record_facts
 
 from .conftest import run
 from .stores import BACKENDS, database_url

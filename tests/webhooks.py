@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from roadmap.webhook import signature_of
+from roadmap.respond.webhook import signature_of
 
 from .github_server import GitHubServer, render
 

@@ -35,7 +35,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from roadmap.claims import stored_words
 from roadmap.errors import InputError, StoreBusy
 from roadmap.model import (
     IssueRecord,
@@ -65,6 +64,7 @@ from roadmap.store.models import (
     SubIssue,
     SyncRun,
 )
+from roadmap.track.claims import stored_words
 
 __all__ = ["Store", "default_url"]
 

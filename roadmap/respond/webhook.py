@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from roadmap.errors import InputError, RoadmapError
-from roadmap.respond import Outcome, Responder, parse_event, respond
+from roadmap.respond.events import Outcome, Responder, parse_event, respond
 from roadmap.store import Store
 from roadmap.store.answers import (
     finish_delivery,
@@ -45,7 +45,7 @@ DISCARD_LIMIT = 25 << 20
 #: The events worth keeping; others (a star, a push) are acknowledged and dropped.
 HANDLED = frozenset({"issue_comment", "issues", "pull_request"})
 SECRET_ENV = "ROADMAP_WEBHOOK_SECRET"
-#: Seconds between housekeeping's rounds, when `[tool.roadmap.housekeeping]` turns it on.
+#: Seconds between housekeeping's rounds, when `[tool.roadmap.respond.housekeeping]` turns it on.
 SWEEP_EVERY = 3600.0
 
 
@@ -274,7 +274,7 @@ def serve_webhooks(responder: Responder, secret: bytes, host: str = "127.0.0.1",
         return respond(responder, parse_event(event, payload))
 
     def sweep() -> list[Outcome]:
-        from roadmap.housekeeping import sweep
+        from roadmap.respond.housekeeping import sweep
 
         return sweep(responder)
 

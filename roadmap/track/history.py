@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from roadmap.status import Overview
 from roadmap.store import HistoryRow, Store
+from roadmap.track.status import Overview
 
 
 def current_facts(overview: Overview) -> dict[str, str]:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 import click
 
-from roadmap.output import terminal_safe
+from roadmap.cli.output import terminal_safe
 
 
 class Feedback:

@@ -18,14 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from roadmap import answer_text as text
-from roadmap.answer_text import Terms
-from roadmap.claiming import record_of
-from roadmap.claims import Patterns, comment_intent, derive_all_claims, derive_claims
 from roadmap.config import Config
 from roadmap.errors import GitHubError, InputError
-from roadmap.github import GitHubClient, NotFound, parse_comment, parse_issue, parse_pull
-from roadmap.link import LinkItem, ManualLink, link_items
+from roadmap.github.client import GitHubClient, NotFound, parse_comment, parse_issue, parse_pull
 from roadmap.markers import ANSWERED, HOLDS_NOTHING, MARKER, answered_marker
 from roadmap.model import (
     Claim,
@@ -38,6 +33,9 @@ from roadmap.model import (
     Roadmap,
     parse_repo,
 )
+from roadmap.respond import text as text
+from roadmap.respond.claim import record_of
+from roadmap.respond.text import Terms
 from roadmap.store import Store
 from roadmap.store.answers import (
     drop_reservation,
@@ -45,6 +43,8 @@ from roadmap.store.answers import (
     reserve_answer,
     save_answer,
 )
+from roadmap.track.claims import Patterns, comment_intent, derive_all_claims, derive_claims
+from roadmap.track.links import LinkItem, ManualLink, link_items
 
 #: Events whose payload is answered or kept; others are acknowledged and left alone.
 SCHEDULED = ("schedule", "workflow_dispatch")
@@ -107,7 +107,7 @@ def build_responder(store: Store, client: GitHubClient, config: Config,
                     dry_run: bool = False) -> Responder:
     """A responder for the configured roadmap (its items, when the file is there)."""
     from roadmap.parse import parse_file
-    from roadmap.work import patterns_of
+    from roadmap.track.overview import patterns_of
 
     roadmap = None
     if config.roadmap.is_file():
@@ -172,7 +172,7 @@ def respond(responder: Responder, trigger: Trigger) -> list[Outcome]:
     if trigger.event == "issue_comment":
         return [answer_comment(responder, trigger)]
     if trigger.event in SCHEDULED:
-        from roadmap.housekeeping import sweep
+        from roadmap.respond.housekeeping import sweep
 
         return sweep(responder, [trigger.repo] if trigger.repo else None)
     if trigger.event == "issues" and trigger.issue is not None and trigger.repo:

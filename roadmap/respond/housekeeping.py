@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from roadmap import answer_text as text
-from roadmap.answer_text import Terms
-from roadmap.claiming import record_of
-from roadmap.claims import derive_claims
 from roadmap.markers import HOLDS_NOTHING, marker
 from roadmap.model import Claim, IssueRecord, RemoteIssue
-from roadmap.respond import Outcome, Responder, answers_on, item_of, keep_issue
+from roadmap.respond import text as text
+from roadmap.respond.claim import record_of
+from roadmap.respond.events import Outcome, Responder, answers_on, item_of, keep_issue
+from roadmap.respond.text import Terms
 from roadmap.store.answers import drop_reservation, load_answer, reserve_answer, save_answer
+from roadmap.track.claims import derive_claims
 
 
 def sweep(responder: Responder, repos: list[str] | None = None) -> list[Outcome]:
@@ -29,7 +29,7 @@ def sweep(responder: Responder, repos: list[str] | None = None) -> list[Outcome]
     rules = config.housekeeping
     if not rules.sweeps:
         return [Outcome(None, "ignored", "housekeeping is off: nothing to remind or release "
-                                         "([tool.roadmap.housekeeping])")]
+                                         "([tool.roadmap.respond.housekeeping])")]
     outcomes: list[Outcome] = []
     for repo in repos or list(config.repos):
         for issue in responder.client.fetch_open_issues(repo, config.label):

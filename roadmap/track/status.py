@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from roadmap.claims import DEFAULT_PATTERNS, Patterns, conflicts, derive_all_claims
-from roadmap.link import LinkItem, link_items, suggest_links
-from roadmap.link import ManualLink as ManualLink
 from roadmap.model import Claim, IssueRecord, ItemLink, SubIssues
+from roadmap.track.claims import DEFAULT_PATTERNS, Patterns, conflicts, derive_all_claims
+from roadmap.track.links import LinkItem, link_items, suggest_links
+from roadmap.track.links import ManualLink as ManualLink
 
 
 @dataclass(slots=True, frozen=True)

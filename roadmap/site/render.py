@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roadmap.resources import data_path
-from roadmap.site_gather import FEED_ENTRIES
-from roadmap.site_markdown import Resolver, link_resolver, render_inline, render_markdown
+from roadmap.site.gather import FEED_ENTRIES
+from roadmap.site.markdown import Resolver, link_resolver, render_inline, render_markdown
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -57,7 +57,7 @@ def site_env() -> Environment:
     """The report environment's loader and filters, with autoescaping always on."""
     from jinja2 import Environment, StrictUndefined
 
-    from roadmap.report import jinja_env
+    from roadmap.report.gather import jinja_env
 
     shared = jinja_env()
     env = Environment(loader=shared.loader, autoescape=True, undefined=StrictUndefined,

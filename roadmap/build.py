@@ -19,9 +19,9 @@ from pathlib import Path
 
 from roadmap.config import Config
 from roadmap.model import Problem, RemoteRepo, Roadmap
-from roadmap.site import SiteResult, build_site, parse_configured
-from roadmap.status import Overview
+from roadmap.site.build import SiteResult, build_site, parse_configured
 from roadmap.store import Store
+from roadmap.track.status import Overview
 
 EXAMPLE_EXPORT = Path(__file__).resolve().parent / "examples" / "roadmap-issues.json"
 EXAMPLE_REPO = "roadmap-tool/roadmap"
@@ -56,9 +56,9 @@ class BuildOutcome:
 def run_build(store: Store, config: Config, out: Path, now: datetime, sync: SyncSettings,
               import_file: Path | None = None, base_url: str | None = None) -> BuildOutcome:
     """Parse, lint, fill the store, record history, write the report and the site."""
-    from roadmap.history import record_history
-    from roadmap.lint import lint_roadmap
-    from roadmap.work import gather
+    from roadmap.parse.lint import lint_roadmap
+    from roadmap.track.history import record_history
+    from roadmap.track.overview import gather
 
     roadmap = parse_configured(config)
     outcome = BuildOutcome(roadmap, lint_roadmap(roadmap))
@@ -92,7 +92,7 @@ def fill_store(store: Store, config: Config, repo: str | None, import_file: Path
 
 def import_export(store: Store, path: Path, label: str) -> str:
     """Load a `gh issue list --json` export, as `roadmap import` does."""
-    from roadmap.ghexport import read_export
+    from roadmap.github.export import read_export
 
     export = read_export(path, None)
     repo_id = store.save_repo(RemoteRepo(0, export.repo, f"https://github.com/{export.repo}"))
@@ -111,8 +111,8 @@ def _use_example(store: Store, label: str) -> str:
 
 def sync_configured(store: Store, config: Config, sync: SyncSettings) -> list[str]:
     """Sync the configured repositories, incrementally."""
-    from roadmap.github import GitHubClient
-    from roadmap.output import render_sync
+    from roadmap.cli.output import render_sync
+    from roadmap.github.client import GitHubClient
     from roadmap.sync import Options, sync_repos
 
     client = GitHubClient(sync.api_url, sync.token, wait=sync.wait)
@@ -127,7 +127,7 @@ def sync_configured(store: Store, config: Config, sync: SyncSettings) -> list[st
 def write_report(store: Store, overview: Overview, title: str | None, now: datetime,
                  path: Path) -> Path:
     """The Markdown status report, since the previous one; remembered for the next."""
-    from roadmap.report import build_report, render_report
+    from roadmap.report.gather import build_report, render_report
 
     text = render_report(build_report(store, overview, title, now, None), "md")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +138,7 @@ def write_report(store: Store, overview: Overview, title: str | None, now: datet
 
 def render_build(outcome: BuildOutcome) -> str:
     """The roadmap's outline, its problems, then what each step did."""
-    from roadmap.output import render_problems, render_tree, terminal_safe
+    from roadmap.cli.output import render_problems, render_tree, terminal_safe
 
     parts = [render_tree(outcome.roadmap)]
     if outcome.problems:

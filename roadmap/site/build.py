@@ -21,13 +21,13 @@ from roadmap import __version__
 from roadmap.config import Config
 from roadmap.errors import InputError
 from roadmap.model import Roadmap
-from roadmap.site_data import load_store_version
-from roadmap.site_gather import gather_site, valid_until
-from roadmap.site_render import load_assets, render_site, templates_digest
-from roadmap.site_write import load_manifest, unchanged_on_disk, write_files
-from roadmap.status import Overview
+from roadmap.site.gather import gather_site, valid_until
+from roadmap.site.render import load_assets, render_site, templates_digest
+from roadmap.site.write import load_manifest, unchanged_on_disk, write_files
 from roadmap.store import Store
-from roadmap.work import gather, stamp
+from roadmap.store.site import load_store_version
+from roadmap.track.overview import gather, stamp
+from roadmap.track.status import Overview
 
 DEFAULT_OUT = "_site"
 #: Bumped when the site's code changes what it writes, so an old build is not trusted.

@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from roadmap.history import Happening, describe
 from roadmap.model import Claim, IssueRecord
-from roadmap.site_data import ItemText, load_history, load_item_texts
-from roadmap.site_markdown import safe_url
-from roadmap.site_write import item_page, person_page
-from roadmap.status import ItemState, Overview, progress
+from roadmap.site.markdown import safe_url
+from roadmap.site.write import item_page, person_page
 from roadmap.store import Store
-from roadmap.work import GOOD_FIRST, available_view, stamp, who_view
+from roadmap.store.site import ItemText, load_history, load_item_texts
+from roadmap.track.history import Happening, describe
+from roadmap.track.overview import GOOD_FIRST, available_view, stamp, who_view
+from roadmap.track.status import ItemState, Overview, progress
 
 #: The version of `roadmap.json`; it changes only when a field changes meaning or goes.
 SCHEMA = 1

@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
-    from roadmap.claiming import Outcome
     from roadmap.config import Config
-    from roadmap.github import GitHubClient
+    from roadmap.github.client import GitHubClient
     from roadmap.model import Roadmap
-    from roadmap.status import Overview
+    from roadmap.respond.claim import Outcome
     from roadmap.store import Store
+    from roadmap.track.status import Overview
 
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
@@ -58,7 +58,7 @@ def _verbose(ctx: click.Context) -> bool:
 
 
 def _fail(message: str, code: int) -> None:
-    from roadmap.output import terminal_safe
+    from roadmap.cli.output import terminal_safe
 
     click.echo(f"roadmap: {terminal_safe(message)}", err=True)
     sys.exit(code)
@@ -149,7 +149,7 @@ _REPO = click.option("--repo", metavar="OWNER/NAME",
 @click.pass_context
 def parse(ctx: click.Context, file: Path | None, repo: str | None, as_json: bool) -> None:
     """Print the structured items of a roadmap file (default: the configured ROADMAP.md)."""
-    from roadmap.output import render_json, render_tree
+    from roadmap.cli.output import render_json, render_tree
 
     roadmap = _parse(ctx, file, repo)
     click.echo(render_json(roadmap.to_dict()) if as_json else render_tree(roadmap))
@@ -162,8 +162,8 @@ def parse(ctx: click.Context, file: Path | None, repo: str | None, as_json: bool
 @click.pass_context
 def lint(ctx: click.Context, file: Path | None, repo: str | None, strict: bool) -> None:
     """Report problems as FILE:LINE: SEVERITY: MESSAGE; exit 1 when there is an error."""
-    from roadmap.lint import lint_roadmap
-    from roadmap.output import render_problems
+    from roadmap.cli.output import render_problems
+    from roadmap.parse.lint import lint_roadmap
 
     roadmap = _parse(ctx, file, repo)
     problems = lint_roadmap(roadmap)
@@ -190,10 +190,10 @@ _BASE_URL = click.option("--base-url", metavar="URL",
 def build(ctx: click.Context, import_file: Path | None, out: Path | None,
           base_url: str | None) -> None:
     """The main job: parse and lint ROADMAP.md, sync (or import), write the report and site."""
-    from roadmap.github import api_url_from_env, find_token
-    from roadmap.progress import Feedback
-    from roadmap.site import default_out
-    from roadmap.site_job import SyncSettings, render_build, run_build
+    from roadmap.build import SyncSettings, render_build, run_build
+    from roadmap.cli.progress import Feedback
+    from roadmap.github.client import api_url_from_env, find_token
+    from roadmap.site.build import default_out
 
     config, feedback = _config(ctx), Feedback()
     with feedback.progress() as progress:
@@ -217,7 +217,7 @@ def site_group() -> None:
 @click.pass_context
 def site_build(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
     """Write the site: overview, item and people pages, help wanted, changes, feed, JSON."""
-    from roadmap.site import build_configured_site, default_out
+    from roadmap.site.build import build_configured_site, default_out
 
     config = _config(ctx)
     result = build_configured_site(_store(ctx), config, _relative(out or default_out(config)),
@@ -232,8 +232,8 @@ def site_build(ctx: click.Context, out: Path | None, base_url: str | None) -> No
 @click.pass_context
 def site_serve(ctx: click.Context, port: int, out: Path | None) -> None:
     """Build the site, serve it on 127.0.0.1, and rebuild when the roadmap or store changes."""
-    from roadmap.site import build_configured_site, default_out
-    from roadmap.site_serve import serve_site, store_files
+    from roadmap.site.build import build_configured_site, default_out
+    from roadmap.site.serve import serve_site, store_files
 
     config, store = _config(ctx), _store(ctx)
     folder = _relative(out or default_out(config))
@@ -280,10 +280,10 @@ def _store(ctx: click.Context, create: bool = False) -> Store:
 def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url: str | None,
          full: bool, no_wait: bool, as_json: bool) -> None:
     """Fetch the roadmap issues, comments, events and linked pull requests into the store."""
-    from roadmap.github import DEFAULT_API_URL, GitHubClient, find_token
+    from roadmap.cli.output import render_json, render_sync
+    from roadmap.cli.progress import Feedback
+    from roadmap.github.client import DEFAULT_API_URL, GitHubClient, find_token
     from roadmap.model import parse_repo
-    from roadmap.output import render_json, render_sync
-    from roadmap.progress import Feedback
     from roadmap.sync import Options, SyncStopped, sync_repos
 
     config = _config(ctx)
@@ -317,8 +317,8 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
 
 def _record_history(ctx: click.Context, store: Store) -> None:
     """Keep what changed since the last sync, for `roadmap report --since`."""
-    from roadmap.history import record_history
-    from roadmap.work import gather
+    from roadmap.track.history import record_history
+    from roadmap.track.overview import gather
 
     now = _now()
     record_history(store, gather(store, _config(ctx), now), now)
@@ -340,7 +340,7 @@ def _save_items(store: Store, config: Config) -> None:
 @click.pass_context
 def issues_command(ctx: click.Context, state: str, as_json: bool) -> None:
     """List the synced roadmap issues from the store."""
-    from roadmap.output import render_issues, render_json
+    from roadmap.cli.output import render_issues, render_json
 
     found = _store(ctx).load_issues(state)
     click.echo(render_json([i.to_dict() for i in found]) if as_json else render_issues(found))
@@ -354,7 +354,7 @@ def issues_command(ctx: click.Context, state: str, as_json: bool) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, repo: str | None, label: str | None) -> None:
     """Load a `gh issue list --json ...` export into the store, for offline use."""
-    from roadmap.ghexport import read_export
+    from roadmap.github.export import read_export
     from roadmap.model import RemoteRepo, parse_repo
 
     export = read_export(file, parse_repo(repo) if repo else None)
@@ -431,7 +431,7 @@ def _now() -> datetime:
 
 def _overview(ctx: click.Context) -> Overview:
     """The store's items (refreshed from the roadmap file), issues, links and claims."""
-    from roadmap.work import gather
+    from roadmap.track.overview import gather
 
     store = _store(ctx)
     _save_items(store, _config(ctx))
@@ -451,8 +451,8 @@ def _default_repo(ctx: click.Context, repo: str | None) -> str | None:
 @click.pass_context
 def who(ctx: click.Context, login: str | None, as_json: bool) -> None:
     """Who is working on what: each person's issues, since when, last activity, stale or not."""
-    from roadmap.output import render_json, render_who
-    from roadmap.work import who_view
+    from roadmap.cli.output import render_json, render_who
+    from roadmap.track.overview import who_view
 
     view = who_view(_overview(ctx), login)
     click.echo(render_json(view) if as_json else render_who(view))
@@ -464,8 +464,8 @@ def who(ctx: click.Context, login: str | None, as_json: bool) -> None:
 @click.pass_context
 def available(ctx: click.Context, label: str | None, as_json: bool) -> None:
     """Open roadmap issues nobody holds an active claim on; good first issues first."""
-    from roadmap.output import render_available, render_json
-    from roadmap.work import available_view
+    from roadmap.cli.output import render_available, render_json
+    from roadmap.track.overview import available_view
 
     view = available_view(_overview(ctx), label)
     click.echo(render_json(view) if as_json else render_available(view))
@@ -476,8 +476,8 @@ def available(ctx: click.Context, label: str | None, as_json: bool) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """One screen: progress per top-level item, who works on it, what needs attention."""
-    from roadmap.output import render_json, render_status
-    from roadmap.work import status_view
+    from roadmap.cli.output import render_json, render_status
+    from roadmap.track.overview import status_view
 
     view = status_view(_overview(ctx))
     click.echo(render_json(view) if as_json else render_status(view))
@@ -490,7 +490,7 @@ _REF_REPO = click.option("--repo", metavar="OWNER/NAME",
 
 def _client(ctx: click.Context, api_url: str | None,
             write_interval: float = 1.0) -> GitHubClient:
-    from roadmap.github import GitHubClient, api_url_from_env, find_token
+    from roadmap.github.client import GitHubClient, api_url_from_env, find_token
 
     token = find_token()
     if token is None:
@@ -516,9 +516,9 @@ _DRY = click.option("--dry-run", is_flag=True, help="Print the GitHub calls; mak
 def claim(ctx: click.Context, ref: str, repo: str | None, force: bool, dry_run: bool,
           api_url: str | None) -> None:
     """Claim an issue: comment `/claim` and self-assign, unless someone holds it."""
-    from roadmap.claiming import claim_issue
     from roadmap.model import parse_ref
-    from roadmap.work import patterns_of
+    from roadmap.respond.claim import claim_issue
+    from roadmap.track.overview import patterns_of
 
     target, number = parse_ref(ref, _default_repo(ctx, repo))
     config = _config(ctx)
@@ -538,9 +538,9 @@ def claim(ctx: click.Context, ref: str, repo: str | None, force: bool, dry_run: 
 def unclaim(ctx: click.Context, ref: str, repo: str | None, dry_run: bool,
             api_url: str | None) -> None:
     """Release your claim on an issue: comment `/unclaim` and unassign yourself."""
-    from roadmap.claiming import unclaim_issue
     from roadmap.model import parse_ref
-    from roadmap.work import patterns_of
+    from roadmap.respond.claim import unclaim_issue
+    from roadmap.track.overview import patterns_of
 
     target, number = parse_ref(ref, _default_repo(ctx, repo))
     config = _config(ctx)
@@ -551,7 +551,7 @@ def unclaim(ctx: click.Context, ref: str, repo: str | None, dry_run: bool,
 
 
 def _echo_outcome(outcome: Outcome, dry_run: bool) -> None:
-    from roadmap.output import terminal_safe
+    from roadmap.cli.output import terminal_safe
 
     if dry_run:
         for call in outcome.calls:
@@ -581,8 +581,8 @@ def unlink(ctx: click.Context, ref: str, item: str, repo: str | None) -> None:
 
 def _manual_link(ctx: click.Context, ref: str, item: str, repo: str | None,
                  action: str) -> None:
+    from roadmap.cli.output import terminal_safe
     from roadmap.model import parse_ref
-    from roadmap.output import terminal_safe
 
     target, number = parse_ref(ref, _default_repo(ctx, repo))
     store = _store(ctx)
@@ -617,7 +617,7 @@ def report(ctx: click.Context, fmt: str, since: str | None, output: Path | None,
     import shutil
 
     from roadmap.collector import collector_paused
-    from roadmap.report import build_report, parse_since, render_report
+    from roadmap.report.gather import build_report, parse_since, render_report
 
     now = _now()
     start = parse_since(since, now) if since is not None else None
@@ -651,7 +651,7 @@ def _roadmap_title(config: Config) -> str | None:
 
 def _responder(ctx: click.Context, client: GitHubClient, dry_run: bool) -> Any:
     """What answers need: the store, GitHub, the settings, the roadmap's items."""
-    from roadmap.respond import build_responder
+    from roadmap.respond.events import build_responder
 
     return build_responder(_store(ctx), client, _config(ctx), dry_run)
 
@@ -668,8 +668,8 @@ def _responder(ctx: click.Context, client: GitHubClient, dry_run: bool) -> Any:
 def respond_command(ctx: click.Context, event_file: Path | None, event_name: str | None,
             dry_run: bool, api_url: str | None) -> None:
     """Answer a claim or release made in a comment, on GitHub (for an Actions workflow)."""
-    from roadmap.output import terminal_safe
-    from roadmap.respond import parse_event, read_event_file, respond
+    from roadmap.cli.output import terminal_safe
+    from roadmap.respond.events import parse_event, read_event_file, respond
 
     if event_file is None or not event_name:
         raise InputError("respond needs an event: --event FILE and --event-name NAME (or "
@@ -702,8 +702,8 @@ def webhook_serve(ctx: click.Context, host: str, port: int, write_interval: floa
     """Receive deliveries (signed with ROADMAP_WEBHOOK_SECRET) and answer as `respond` does."""
     import os
 
-    from roadmap.output import terminal_safe
-    from roadmap.webhook import SECRET_ENV, serve_webhooks
+    from roadmap.cli.output import terminal_safe
+    from roadmap.respond.webhook import SECRET_ENV, serve_webhooks
 
     secret = os.environ.get(SECRET_ENV, "").encode()
     if not secret:

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from roadmap.claims import DEFAULT_PATTERNS, Patterns, derive_claims
 from roadmap.errors import InputError, ProblemsFound
-from roadmap.github import GitHubClient
+from roadmap.github.client import GitHubClient
 from roadmap.model import (
     Claim,
     IssueRecord,
@@ -24,6 +23,7 @@ from roadmap.model import (
     RemoteRepo,
 )
 from roadmap.store import Store
+from roadmap.track.claims import DEFAULT_PATTERNS, Patterns, derive_claims
 
 
 @dataclass(slots=True)

@@ -23,12 +23,12 @@ from markupsafe import Markup, escape
 
 from roadmap.config import DEFAULT_LABEL
 from roadmap.errors import InputError
-from roadmap.history import changes_between
 from roadmap.model import IssueRecord
 from roadmap.resources import data_path
-from roadmap.status import ItemState, Overview, progress
 from roadmap.store import Store
-from roadmap.work import GOOD_FIRST, available_view, stamp, who_view
+from roadmap.track.history import changes_between
+from roadmap.track.overview import GOOD_FIRST, available_view, stamp, who_view
+from roadmap.track.status import ItemState, Overview, progress
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -393,7 +393,7 @@ def render_report(report: dict[str, Any], format: str, template: Path | None = N
             raise InputError("--template works with --format md, html or text, not json")
         return to_json(report) + "\n"
     if format == "text" and template is None:
-        from roadmap.report_text import render_rich, render_text
+        from roadmap.report.text import render_rich, render_text
 
         return render_text(report) if width is None else render_rich(report, width)
     return _render_template(report, format, template)

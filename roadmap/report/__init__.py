@@ -1,0 +1,1 @@
+"""`roadmap report`: gathered from the store, then rendered as Markdown, HTML, JSON or text."""

@@ -1,0 +1,1 @@
+"""Answers on GitHub: `roadmap claim`, `roadmap respond`, the webhook receiver and housekeeping."""

@@ -1,0 +1,1 @@
+"""The published site: gathered, rendered, written incrementally, and served."""

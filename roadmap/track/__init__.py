@@ -1,0 +1,1 @@
+"""What the store tells: links, claims, status, history, and the overview joining them."""
