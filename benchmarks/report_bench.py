@@ -217,7 +217,8 @@ def measure(store_path: str, fmt: str, repeat: int, profile: bool) -> dict[str, 
 
     from roadmap.collector import collector_paused
     from roadmap.config import Config
-    from roadmap.report.gather import build_report, render_report
+    from roadmap.report.gather import build_report
+    from roadmap.report.render import render_report
     from roadmap.store import Store
     from roadmap.track.overview import gather
 

@@ -12,30 +12,20 @@ issues yet, so a fresh clone builds the real site offline.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from roadmap.config import Config
-from roadmap.model import Problem, RemoteRepo, Roadmap
+from roadmap.model import Problem, Roadmap
 from roadmap.site.build import SiteResult, build_site, parse_configured
 from roadmap.store import Store
+from roadmap.sync import SyncSettings
 from roadmap.track.status import Overview
 
 EXAMPLE_EXPORT = Path(__file__).resolve().parent / "examples" / "roadmap-issues.json"
 EXAMPLE_REPO = "roadmap-tool/roadmap"
 REPORT_NAME = "report.md"
-
-
-@dataclass(slots=True)
-class SyncSettings:
-    """How to reach GitHub; `progress` and `wait` show a long sync on a terminal."""
-
-    token: str | None
-    api_url: str
-    wait: Callable[[float, str], None] | None = None
-    progress: Callable[[str, int], None] | None = None
 
 
 @dataclass(slots=True)
@@ -93,12 +83,10 @@ def fill_store(store: Store, config: Config, repo: str | None, import_file: Path
 def import_export(store: Store, path: Path, label: str) -> str:
     """Load a `gh issue list --json` export, as `roadmap import` does."""
     from roadmap.github.export import read_export
+    from roadmap.sync import save_export
 
-    export = read_export(path, None)
-    repo_id = store.save_repo(RemoteRepo(0, export.repo, f"https://github.com/{export.repo}"))
-    store.save_issue_page(repo_id, export.issues, label, None)
-    saved = store.save_comments(repo_id, export.comments, None)
-    return f"imported {path}: {len(export.issues)} issues and {saved} comments of {export.repo}"
+    done = save_export(store, read_export(path, None), label)
+    return f"imported {path}: {done.issues} issues and {done.comments} comments of {done.repo}"
 
 
 def _use_example(store: Store, label: str) -> str:
@@ -111,37 +99,21 @@ def _use_example(store: Store, label: str) -> str:
 
 def sync_configured(store: Store, config: Config, sync: SyncSettings) -> list[str]:
     """Sync the configured repositories, incrementally."""
-    from roadmap.cli.output import render_sync
-    from roadmap.github.client import GitHubClient
-    from roadmap.sync import Options, sync_repos
+    from roadmap.sync import Options, sync_github
 
-    client = GitHubClient(sync.api_url, sync.token, wait=sync.wait)
-    try:
-        summaries = sync_repos(store, client, list(config.repos), config.label, False,
-                               sync.progress, options=Options.of(config))
-    finally:
-        client.close()
-    return [f"synced {line}" for line in render_sync(summaries).splitlines()]
+    summaries = sync_github(store, sync, list(config.repos), config.label, False,
+                            Options.of(config))
+    return [f"synced {summary.line()}" for summary in summaries]
 
 
 def write_report(store: Store, overview: Overview, title: str | None, now: datetime,
                  path: Path) -> Path:
     """The Markdown status report, since the previous one; remembered for the next."""
-    from roadmap.report.gather import build_report, render_report
+    from roadmap.report.gather import build_report
+    from roadmap.report.render import render_report
 
     text = render_report(build_report(store, overview, title, now, None), "md")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     store.save_report(now, "md")
     return path
-
-
-def render_build(outcome: BuildOutcome) -> str:
-    """The roadmap's outline, its problems, then what each step did."""
-    from roadmap.cli.output import render_problems, render_tree, terminal_safe
-
-    parts = [render_tree(outcome.roadmap)]
-    if outcome.problems:
-        parts.append(render_problems(outcome.roadmap.source, outcome.problems))
-    parts.extend(terminal_safe(note) for note in outcome.notes)
-    return "\n".join(parts)

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roadmap.config import Config
 from roadmap.errors import RateLimited
@@ -40,8 +40,11 @@ from roadmap.github.client import (
     parse_repo_event,
     parse_timeline,
 )
-from roadmap.model import RemoteComment, RemoteIssue, parse_time
+from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo, parse_time
 from roadmap.store import CursorState, StaleIssue, Store
+
+if TYPE_CHECKING:
+    from roadmap.github.export import Export
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,15 @@ class RepoSummary:
         data = asdict(self)
         data.pop("_started")
         return data
+
+    def line(self) -> str:
+        """One line: what changed and what it cost."""
+        left = "" if self.rate_limit_remaining is None else \
+            f"; {self.rate_limit_remaining} left in the rate limit"
+        return (f"{self.repo}: {self.issues_seen} issues seen ({self.new} new, {self.updated} "
+                f"updated, {self.dropped} dropped), {self.comments} comments; {self.requests} "
+                f"requests, {self.not_modified} not modified, {self.core_points} core and "
+                f"{self.search_points} search points{left}; {self.duration_s:.1f}s")
 
 
 @dataclass(slots=True, frozen=True)
@@ -131,6 +143,47 @@ class SyncStopped(RateLimited):
     def __init__(self, cause: RateLimited, summaries: list[RepoSummary]) -> None:
         super().__init__(str(cause))
         self.summaries = summaries
+
+
+@dataclass(slots=True)
+class SyncSettings:
+    """How to reach GitHub; `progress` and `wait` show a long sync on a terminal."""
+
+    token: str | None
+    api_url: str
+    wait: Callable[[float, str], None] | None = None
+    progress: Progress | None = None
+    #: Wait for the rate limit's reset (else stop with SyncStopped).
+    wait_for_reset: bool = True
+
+
+def sync_github(store: Store, settings: SyncSettings, repos: list[str], label: str,
+                full: bool, options: Options) -> list[RepoSummary]:
+    """`roadmap sync` and `roadmap build`: the repositories synced through one client."""
+    client = GitHubClient(settings.api_url, settings.token,
+                          wait_for_reset=settings.wait_for_reset, wait=settings.wait)
+    try:
+        return sync_repos(store, client, repos, label, full, settings.progress, options=options)
+    finally:
+        client.close()
+
+
+@dataclass(slots=True, frozen=True)
+class Imported:
+    """What `roadmap import` loaded."""
+
+    repo: str
+    issues: int
+    comments: int
+
+
+def save_export(store: Store, export: Export, label: str) -> Imported:
+    """`roadmap import` and `roadmap build --import`: a `gh issue list --json` export
+    (`roadmap.github.export.read_export`) into the store, as a sync would save it."""
+    repo_id = store.save_repo(RemoteRepo(0, export.repo, f"https://github.com/{export.repo}"))
+    store.save_issue_page(repo_id, export.issues, label, None)
+    saved = store.save_comments(repo_id, export.comments, None)
+    return Imported(export.repo, len(export.issues), saved)
 
 
 def sync_repos(store: Store, client: GitHubClient, repos: list[str], label: str,

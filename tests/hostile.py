@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from roadmap.github.client import closing_words, references
+from roadmap.markup import md
 from roadmap.parse import parse_roadmap
-from roadmap.report.gather import md, render_report
+from roadmap.parse.comments import commands, stored_words
+from roadmap.report.render import render_report
 from roadmap.site.markdown import link_resolver, render_inline, render_markdown
-from roadmap.track.claims import commands, stored_words
 from roadmap.track.links import markers_of_text
 
 REPO = "acme/widgets"

@@ -9,13 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from roadmap.model import IssueRecord, RemoteComment, RemoteEvent, RemotePull
-from roadmap.track.claims import (
-    DEFAULT_CLAIM_PATTERNS,
-    Patterns,
-    comment_intent,
-    conflicts,
-    derive_claims,
-)
+from roadmap.parse.comments import DEFAULT_CLAIM_PATTERNS, Patterns, comment_intent
+from roadmap.track.claims import conflicts, derive_claims
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 T0 = NOW - timedelta(days=10)

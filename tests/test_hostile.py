@@ -37,10 +37,12 @@ from roadmap.limits import (
     TITLE_LIMIT,
 )
 from roadmap.linear import find_slow_probe
+from roadmap.markup import md
+from roadmap.parse.comments import commands
 from roadmap.parse.refs import ref_keys_of_text, refs_of_text, resolve
-from roadmap.report.gather import build_report, md, render_report
+from roadmap.report.gather import build_report
+from roadmap.report.render import render_report
 from roadmap.store import Store
-from roadmap.track.claims import commands
 from roadmap.track.links import markers_of_text
 from roadmap.track.overview import gather, patterns_of
 

@@ -24,13 +24,15 @@ from sqlalchemy import update
 
 from roadmap.config import Config
 from roadmap.errors import InputError
+from roadmap.markup import md
 from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo
 from roadmap.parse import parse_roadmap
-from roadmap.report.gather import build_report, md, parse_since, render_report
+from roadmap.parse.comments import command_lines, markdown_lines
+from roadmap.report.gather import build_report, parse_since
+from roadmap.report.render import render_report
 from roadmap.report.text import render_rich
 from roadmap.store import Store
 from roadmap.store.models import SyncRun
-from roadmap.track.claims import command_lines, markdown_lines
 from roadmap.track.history import record_history
 from roadmap.track.overview import gather
 

@@ -15,10 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from roadmap.markup import clean
 from roadmap.model import IssueRecord, RemoteComment, RemoteIssue, RemoteRepo
-from roadmap.report.gather import clean, to_json
+from roadmap.parse.comments import DEFAULT_PATTERNS, Patterns
+from roadmap.report.render import to_json
 from roadmap.store import Store
-from roadmap.track.claims import DEFAULT_PATTERNS, Patterns, derive_all_claims, derive_claims
+from roadmap.track.claims import derive_all_claims, derive_claims
 from roadmap.track.links import SUGGESTION_THRESHOLD, ItemTitles, LinkItem
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -77,7 +79,8 @@ def test_rich_view_lists_the_first_rows_and_counts_the_rest(tmp_path):
     from benchmarks.report_bench import NOW as BENCH_NOW
     from benchmarks.report_bench import build_store
     from roadmap.config import Config
-    from roadmap.report.gather import build_report, render_report
+    from roadmap.report.gather import build_report
+    from roadmap.report.render import render_report
     from roadmap.report.text import RICH_LIMIT
     from roadmap.track.overview import gather
 

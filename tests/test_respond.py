@@ -13,11 +13,11 @@ import pytest
 
 from roadmap.config import load_config
 from roadmap.model import RemoteComment
+from roadmap.parse.comments import comment_intent
 from roadmap.respond.events import build_responder
 from roadmap.respond.webhook import serve_webhooks
 from roadmap.store import Store, default_url
 from roadmap.store.answers import load_answer_counts, load_delivery_counts
-from roadmap.track.claims import comment_intent
 
 from .conftest import run
 from .github_server import GitHubServer

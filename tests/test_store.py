@@ -15,10 +15,10 @@ from sqlalchemy import inspect, text
 
 from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo
 from roadmap.parse import parse_roadmap
+from roadmap.parse.comments import Patterns, comment_intent
 from roadmap.store import CursorState, Store, migrate
 from roadmap.store.engine import make_engine
 from roadmap.store.models import Base
-from roadmap.track.claims import Patterns, comment_intent
 from roadmap.track.history import changes_between, record_facts
 
 from .conftest import run

@@ -19,8 +19,6 @@ from roadmap.errors import EXIT_PROBLEMS, InputError, ProblemsFound, RoadmapErro
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from sqlalchemy import Engine
-
     from roadmap.config import Config
     from roadmap.github.client import GitHubClient
     from roadmap.model import Roadmap
@@ -190,10 +188,12 @@ _BASE_URL = click.option("--base-url", metavar="URL",
 def build(ctx: click.Context, import_file: Path | None, out: Path | None,
           base_url: str | None) -> None:
     """The main job: parse and lint ROADMAP.md, sync (or import), write the report and site."""
-    from roadmap.build import SyncSettings, render_build, run_build
+    from roadmap.build import run_build
+    from roadmap.cli.output import render_build
     from roadmap.cli.progress import Feedback
     from roadmap.github.client import api_url_from_env, find_token
     from roadmap.site.build import default_out
+    from roadmap.sync import SyncSettings
 
     config, feedback = _config(ctx), Feedback()
     with feedback.progress() as progress:
@@ -282,9 +282,9 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
     """Fetch the roadmap issues, comments, events and linked pull requests into the store."""
     from roadmap.cli.output import render_json, render_sync
     from roadmap.cli.progress import Feedback
-    from roadmap.github.client import DEFAULT_API_URL, GitHubClient, find_token
+    from roadmap.github.client import DEFAULT_API_URL, find_token
     from roadmap.model import parse_repo
-    from roadmap.sync import Options, SyncStopped, sync_repos
+    from roadmap.sync import Options, SyncSettings, SyncStopped, sync_github
 
     config = _config(ctx)
     chosen = [parse_repo(r) for r in repos] or list(config.repos)
@@ -298,18 +298,16 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
     if token is None:
         feedback.warn("no GitHub token (GITHUB_TOKEN, GH_TOKEN or `gh auth token`): "
                       "syncing unauthenticated, 60 requests an hour")
-    client = GitHubClient(api_url or DEFAULT_API_URL, token, wait_for_reset=not no_wait,
-                          wait=feedback.wait)
     try:
         with feedback.progress() as progress:
-            summaries = sync_repos(store, client, chosen, label or config.label, full, progress,
-                                   options=Options.of(config))
+            settings = SyncSettings(token, api_url or DEFAULT_API_URL, feedback.wait, progress,
+                                    wait_for_reset=not no_wait)
+            summaries = sync_github(store, settings, chosen, label or config.label, full,
+                                    Options.of(config))
     except SyncStopped as stopped:
         if as_json:  # what was done, so a script can resume (the exit code says it stopped)
             click.echo(render_json([s.to_dict() for s in stopped.summaries]))
         raise
-    finally:
-        client.close()
     _record_history(ctx, store)
     click.echo(render_json([s.to_dict() for s in summaries]) if as_json
                else render_sync(summaries))
@@ -355,14 +353,12 @@ def issues_command(ctx: click.Context, state: str, as_json: bool) -> None:
 def import_command(ctx: click.Context, file: Path, repo: str | None, label: str | None) -> None:
     """Load a `gh issue list --json ...` export into the store, for offline use."""
     from roadmap.github.export import read_export
-    from roadmap.model import RemoteRepo, parse_repo
+    from roadmap.model import parse_repo
+    from roadmap.sync import save_export
 
     export = read_export(file, parse_repo(repo) if repo else None)
-    store = _store(ctx, create=True)
-    repo_id = store.save_repo(RemoteRepo(0, export.repo, f"https://github.com/{export.repo}"))
-    store.save_issue_page(repo_id, export.issues, label or _config(ctx).label, None)
-    saved = store.save_comments(repo_id, export.comments, None)
-    click.echo(f"{export.repo}: imported {len(export.issues)} issues and {saved} comments")
+    done = save_export(_store(ctx, create=True), export, label or _config(ctx).label)
+    click.echo(f"{done.repo}: imported {done.issues} issues and {done.comments} comments")
 
 
 @main.group()
@@ -374,12 +370,9 @@ def db() -> None:
 @click.pass_context
 def upgrade(ctx: click.Context) -> None:
     """Bring the store's schema to the newest revision (every command also does this)."""
-    from roadmap.store import migrate
+    from roadmap.store.migrate import upgrade_store
 
-    engine = _engine(ctx)
-    before = migrate.current_revision(engine)
-    migrate.upgrade(engine)
-    after = migrate.current_revision(engine)
+    before, after = upgrade_store(_store_url(ctx))
     click.echo(f"upgraded from {before or 'empty'} to {after}" if before != after
                else f"already at {after}")
 
@@ -388,10 +381,9 @@ def upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def current(ctx: click.Context) -> None:
     """Print the store's schema revision, and whether it is the newest."""
-    from roadmap.store import migrate
+    from roadmap.store.migrate import store_revisions
 
-    engine = _engine(ctx)
-    revision, head = migrate.current_revision(engine), migrate.head_revision(engine)
+    revision, head = store_revisions(_store_url(ctx))
     click.echo(f"{revision or 'empty'} ({'up to date' if revision == head else f'head is {head}'})")
 
 
@@ -410,14 +402,6 @@ def _store_url(ctx: click.Context, create: bool = False) -> str:
                          "(roadmap.toml or [tool.roadmap] in pyproject.toml) and no store; "
                          "run `roadmap init` in your project, or pass --config or --db")
     return url
-
-
-def _engine(ctx: click.Context) -> Engine:
-    from roadmap.store.engine import make_engine
-
-    engine = make_engine(_store_url(ctx))
-    ctx.call_on_close(engine.dispose)
-    return engine
 
 
 # -- who works on what ------------------------------------------------------------------------
@@ -617,7 +601,8 @@ def report(ctx: click.Context, fmt: str, since: str | None, output: Path | None,
     import shutil
 
     from roadmap.collector import collector_paused
-    from roadmap.report.gather import build_report, parse_since, render_report
+    from roadmap.report.gather import build_report, parse_since
+    from roadmap.report.render import render_report
 
     now = _now()
     start = parse_since(since, now) if since is not None else None
@@ -669,7 +654,8 @@ def respond_command(ctx: click.Context, event_file: Path | None, event_name: str
             dry_run: bool, api_url: str | None) -> None:
     """Answer a claim or release made in a comment, on GitHub (for an Actions workflow)."""
     from roadmap.cli.output import terminal_safe
-    from roadmap.respond.events import parse_event, read_event_file, respond
+    from roadmap.respond.events import parse_event, read_event_file
+    from roadmap.respond.route import respond
 
     if event_file is None or not event_name:
         raise InputError("respond needs an event: --event FILE and --event-name NAME (or "

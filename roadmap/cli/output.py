@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roadmap.model import Item, Problem, Roadmap, StoredIssue
+
+if TYPE_CHECKING:
+    from roadmap.build import BuildOutcome
+    from roadmap.sync import RepoSummary
 
 
 def terminal_safe(text: str) -> str:
@@ -63,19 +67,18 @@ def render_problems(source: str, problems: list[Problem]) -> str:
     ))
 
 
-def render_sync(summaries: list[Any]) -> str:
+def render_sync(summaries: list[RepoSummary]) -> str:
     """One line per repository: what changed and what it cost."""
-    lines = []
-    for s in summaries:
-        left = "" if s.rate_limit_remaining is None else \
-            f"; {s.rate_limit_remaining} left in the rate limit"
-        lines.append(
-            f"{s.repo}: {s.issues_seen} issues seen ({s.new} new, {s.updated} updated, "
-            f"{s.dropped} dropped), {s.comments} comments; {s.requests} requests, "
-            f"{s.not_modified} not modified, {s.core_points} core and {s.search_points} "
-            f"search points{left}; {s.duration_s:.1f}s"
-        )
-    return terminal_safe("\n".join(lines))
+    return terminal_safe("\n".join(s.line() for s in summaries))
+
+
+def render_build(outcome: BuildOutcome) -> str:
+    """`roadmap build`: the roadmap's outline, its problems, then what each step did."""
+    parts = [render_tree(outcome.roadmap)]
+    if outcome.problems:
+        parts.append(render_problems(outcome.roadmap.source, outcome.problems))
+    parts.extend(terminal_safe(note) for note in outcome.notes)
+    return "\n".join(parts)
 
 
 def render_issues(issues: list[StoredIssue]) -> str:

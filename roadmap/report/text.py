@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from roadmap.report.gather import bar, change_counts, clean, item_name, percent, when
+from roadmap.markup import bar, change_counts, clean, item_name, percent, when
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

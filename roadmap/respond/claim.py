@@ -22,8 +22,9 @@ from roadmap.model import (
     RemotePull,
     RemoteRepo,
 )
+from roadmap.parse.comments import DEFAULT_PATTERNS, Patterns
 from roadmap.store import Store
-from roadmap.track.claims import DEFAULT_PATTERNS, Patterns, derive_claims
+from roadmap.track.claims import derive_claims
 
 
 @dataclass(slots=True)

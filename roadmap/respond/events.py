@@ -33,6 +33,7 @@ from roadmap.model import (
     Roadmap,
     parse_repo,
 )
+from roadmap.parse.comments import Patterns, comment_intent
 from roadmap.respond import text as text
 from roadmap.respond.claim import record_of
 from roadmap.respond.text import Terms
@@ -43,7 +44,7 @@ from roadmap.store.answers import (
     reserve_answer,
     save_answer,
 )
-from roadmap.track.claims import Patterns, comment_intent, derive_all_claims, derive_claims
+from roadmap.track.claims import derive_all_claims, derive_claims
 from roadmap.track.links import LinkItem, ManualLink, link_items
 
 #: Events whose payload is answered or kept; others are acknowledged and left alone.
@@ -165,26 +166,6 @@ def parse_event(name: str, payload: Any) -> Trigger:
 
 
 # -- answering ---------------------------------------------------------------------------------
-
-
-def respond(responder: Responder, trigger: Trigger) -> list[Outcome]:
-    """Answer what the event asks, keep the store current, and say what was done."""
-    if trigger.event == "issue_comment":
-        return [answer_comment(responder, trigger)]
-    if trigger.event in SCHEDULED:
-        from roadmap.respond.housekeeping import sweep
-
-        return sweep(responder, [trigger.repo] if trigger.repo else None)
-    if trigger.event == "issues" and trigger.issue is not None and trigger.repo:
-        if not responder.dry_run:
-            if trigger.action in ("deleted", "transferred"):
-                _keep_gone(responder, trigger.repo, trigger.issue.number, trigger.action)
-            else:
-                keep_issue(responder, trigger.repo, trigger.issue)
-        return [Outcome(trigger.ref, "kept", f"{trigger.ref}: {trigger.action}; kept")]
-    if trigger.event == "pull_request" and trigger.pull is not None:
-        return [keep_pull(responder, trigger)]
-    return [Outcome(trigger.ref, "ignored", f"{trigger.event} event: nothing to do")]
 
 
 def from_bot(responder: Responder, comment: RemoteComment) -> bool:
@@ -420,7 +401,7 @@ def keep_issue(responder: Responder, repo: str, issue: RemoteIssue,
             store.save_details(issue_id, parts[0].updated_at, parts[2], parts[3])
 
 
-def _keep_gone(responder: Responder, repo: str, number: int, action: str) -> None:
+def keep_gone(responder: Responder, repo: str, number: int, action: str) -> None:
     """An issue deleted or transferred leaves the roadmap; its history stays."""
     repo_id = responder.store.load_repo_id(repo, synced=False)
     if repo_id is not None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from roadmap.report.gather import md
+from roadmap.markup import md
 
 _NUMBER = re.compile(r"[0-9A-Za-z]{1,10}(?:\.[0-9A-Za-z]{1,10}){0,5}")
 

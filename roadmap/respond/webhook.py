@@ -25,7 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from roadmap.errors import InputError, RoadmapError
-from roadmap.respond.events import Outcome, Responder, parse_event, respond
+from roadmap.respond.events import Outcome, Responder, parse_event
+from roadmap.respond.route import respond
 from roadmap.store import Store
 from roadmap.store.answers import (
     finish_delivery,

@@ -57,7 +57,7 @@ def site_env() -> Environment:
     """The report environment's loader and filters, with autoescaping always on."""
     from jinja2 import Environment, StrictUndefined
 
-    from roadmap.report.gather import jinja_env
+    from roadmap.markup import jinja_env
 
     shared = jinja_env()
     env = Environment(loader=shared.loader, autoescape=True, undefined=StrictUndefined,

@@ -48,6 +48,7 @@ from roadmap.model import (
     StoredIssue,
     SubIssues,
 )
+from roadmap.parse.comments import stored_words
 from roadmap.store import migrate
 from roadmap.store.engine import default_url, make_engine
 from roadmap.store.models import (
@@ -64,7 +65,6 @@ from roadmap.store.models import (
     SubIssue,
     SyncRun,
 )
-from roadmap.track.claims import stored_words
 
 __all__ = ["Store", "default_url"]
 

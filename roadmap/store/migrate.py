@@ -53,3 +53,28 @@ def upgrade(engine: Engine) -> bool:
 
     command.upgrade(alembic_config(engine), "head")
     return True
+
+
+def upgrade_store(url: str) -> tuple[str | None, str | None]:
+    """`roadmap db upgrade`: the store at `url` brought to the newest revision; the
+    revisions before and after."""
+    from roadmap.store.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        before = current_revision(engine)
+        upgrade(engine)
+        return before, current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def store_revisions(url: str) -> tuple[str | None, str | None]:
+    """`roadmap db current`: the revision the store at `url` is at, and the newest."""
+    from roadmap.store.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        return current_revision(engine), head_revision(engine)
+    finally:
+        engine.dispose()

@@ -12,9 +12,9 @@ from typing import Any
 from roadmap.collector import collector_paused
 from roadmap.config import Config
 from roadmap.model import Claim, IssueRecord
+from roadmap.parse.comments import DEFAULT_CLAIM_PATTERNS, DEFAULT_RELEASE_PATTERNS, Patterns
 from roadmap.store import Store
 from roadmap.store.answers import load_refused_comments
-from roadmap.track.claims import DEFAULT_CLAIM_PATTERNS, DEFAULT_RELEASE_PATTERNS, Patterns
 from roadmap.track.status import ManualLink, Overview, StatusItem, build_overview, progress
 
 GOOD_FIRST = ("good first issue", "good-first-issue", "beginner", "easy", "e-easy")

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from roadmap.model import Claim, IssueRecord, ItemLink, SubIssues
-from roadmap.track.claims import DEFAULT_PATTERNS, Patterns, conflicts, derive_all_claims
+from roadmap.parse.comments import DEFAULT_PATTERNS, Patterns
+from roadmap.track.claims import conflicts, derive_all_claims
 from roadmap.track.links import LinkItem, link_items, suggest_links
 from roadmap.track.links import ManualLink as ManualLink
 
