@@ -27,7 +27,6 @@ import hashlib
 import importlib.util
 import json
 import math
-import multiprocessing
 import os
 import re
 import sqlite3
@@ -44,6 +43,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `tests.github_server` lives in the checkout, not the venv
     sys.path.insert(0, str(ROOT))
+
+from benchmarks.server_process import ServerProcess  # noqa: E402
 
 REPO = "acme/widgets"
 TOKEN = "tok-alice"
@@ -154,34 +155,6 @@ def _kind(path: str) -> str:
     return next((name for pattern, name in _KINDS if re.fullmatch(pattern, path)), path)
 
 
-class Server:
-    """The handle on a server process: start it, send it commands, stop it."""
-
-    def __init__(self, issues: int, comments: int, history_days: int,
-                 parents: int = 0) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=serve,
-                                        args=(child, issues, comments, history_days, parents),
-                                        name="github-test-server", daemon=True)
-        self._process.start()
-        self.url: str = self._conn.recv()
-
-    def ask(self, command: str, argument: object = None) -> Any:
-        self._conn.send((command, argument))
-        return self._conn.recv()
-
-    def stop(self) -> None:
-        self._conn.send(("stop", None))
-        self._process.join(30)
-
-    def __enter__(self) -> Server:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
-
-
 # -- one sync, in a fresh interpreter -------------------------------------------------------
 
 
@@ -290,7 +263,7 @@ class Run:
         return self.requests / self.minimum if self.minimum else None
 
 
-def measure(server: Server, name: str, argv: list[str], out: Path) -> Run:
+def measure(server: ServerProcess, name: str, argv: list[str], out: Path) -> Run:
     """Run one child process and pair its report with the server's tally of its requests."""
     mark = server.ask("mark")
     subprocess.run(argv, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -303,7 +276,7 @@ def measure(server: Server, name: str, argv: list[str], out: Path) -> Run:
                tally["core_points"], tally["search_points"], extra=extra)
 
 
-def ours(server: Server, name: str, work: Path, full: bool, profile: Path | None) -> Run:
+def ours(server: ServerProcess, name: str, work: Path, full: bool, profile: Path | None) -> Run:
     out = work / f"{name}.json"
     argv = [sys.executable, __file__, "--child-sync", server.url, str(work / "roadmap.db"),
             "full" if full else "incremental", str(out)]
@@ -313,7 +286,7 @@ def ours(server: Server, name: str, work: Path, full: bool, profile: Path | None
     return measure(server, name, argv, out)
 
 
-def github_to_sqlite(server: Server, command: str, work: Path) -> Run:
+def github_to_sqlite(server: ServerProcess, command: str, work: Path) -> Run:
     auth = work / "auth.json"
     auth.write_text(json.dumps({"github_personal_token": TOKEN}))
     out = work / f"g2s-{command}.json"
@@ -331,7 +304,8 @@ def github_to_sqlite(server: Server, command: str, work: Path) -> Run:
 
 def our_three_syncs(args: argparse.Namespace, work: Path) -> tuple[list[Run], list[Run]]:
     """Full, unchanged and after `--changed` changes; then github-to-sqlite, same server."""
-    with Server(args.issues, args.comments, args.history_days, args.parents) as server:
+    with ServerProcess(serve, args.issues, args.comments, args.history_days,
+                       args.parents) as server:
         full = ours(server, "full sync", work, True, args.profile)
         # every page of the issues and of the comments, and each parent's sub-issue list
         full.minimum = _pages(args.issues) + _pages(args.comments) + args.parents
@@ -357,7 +331,7 @@ def scaling(args: argparse.Namespace, work: Path, full: Run) -> list[tuple[int, 
             continue
         folder = work / f"scale-{size}"
         folder.mkdir()
-        with Server(size, 2 * size, args.history_days) as server:
+        with ServerProcess(serve, size, 2 * size, args.history_days) as server:
             runs.append((size, ours(server, f"full sync {size}", folder, True, None)))
     return runs
 

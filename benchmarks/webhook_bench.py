@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import multiprocessing
 import os
 import random
 import re
@@ -37,6 +36,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks.server_process import ServerProcess  # noqa: E402
 
 REPO = "acme/widgets"
 BOT, BOT_TOKEN = "roadmap-bot", "tok-bot"
@@ -93,24 +94,6 @@ def _audit(server: Any) -> dict[str, Any]:
             "once": sum(answers.get(c, 0) == 1 for c in asked),
             "twice_or_more": sum(answers.get(c, 0) > 1 for c in asked),
             "missing": sum(answers.get(c, 0) == 0 for c in asked), "kinds": kinds}
-
-
-class Server:
-    def __init__(self, issues: int) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=serve, args=(child, issues),
-                                        name="github-test-server", daemon=True)
-        self._process.start()
-        self.url: str = self._conn.recv()
-
-    def ask(self, command: str, argument: object = None) -> Any:
-        self._conn.send((command, argument))
-        return self._conn.recv()
-
-    def stop(self) -> None:
-        self._conn.send(("stop", None))
-        self._process.join(30)
 
 
 # -- the receiver, as a user runs it --------------------------------------------------------------
@@ -182,7 +165,7 @@ def comment_plan(count: int, issues: int) -> list[tuple[int, str, str]]:
 
 
 def run(deliveries: int, rate: float, issues: int) -> dict[str, Any]:
-    server = Server(issues)
+    server = ServerProcess(serve, issues)
     folder = Path(tempfile.mkdtemp(prefix="webhook-bench-"))
     port = free_port()
     receiver = start_receiver(folder, server.url, port)
@@ -194,7 +177,7 @@ def run(deliveries: int, rate: float, issues: int) -> dict[str, Any]:
         server.stop()
 
 
-def _load(server: Server, receiver: subprocess.Popen[bytes], port: int, deliveries: int,
+def _load(server: ServerProcess, receiver: subprocess.Popen[bytes], port: int, deliveries: int,
           rate: float, issues: int) -> dict[str, Any]:
     chooser = random.Random(14)
     redeliveries = deliveries // 10

@@ -53,24 +53,28 @@ def comment_payload(server: GitHubServer, repo: str, comment_id: int,
 def issue_payload(server: GitHubServer, repo: str, number: int,
                   action: str = "labeled") -> dict[str, Any]:
     """An `issues` payload for an issue the server holds."""
-    payload = fixture("issues.labeled")
-    with server.lock:
-        issue, urls = server.issue(repo, number), server.urls
-        payload.update(action=action, issue=render.issue(urls, issue),
-                       repository=render.repository(urls, issue.repo),
-                       sender=render.user(urls, issue.user))
-    return payload
+    return _issue_event(server, repo, number, "issues", action)
 
 
 def pull_payload(server: GitHubServer, repo: str, number: int,
                  action: str = "opened") -> dict[str, Any]:
     """A `pull_request` payload for a pull request the server holds."""
-    payload = fixture("pull_request.opened")
+    return _issue_event(server, repo, number, "pull_request", action)
+
+
+def _issue_event(server: GitHubServer, repo: str, number: int, event: str,
+                 action: str) -> dict[str, Any]:
+    """An `issues` or `pull_request` payload (the recorded one of that event), filled from
+    the server's issue or pull request."""
+    payload = fixture("issues.labeled" if event == "issues" else "pull_request.opened")
     with server.lock:
-        pull, urls = server.issue(repo, number), server.urls
-        payload.update(action=action, number=number, pull_request=render.pull(urls, pull),
-                       repository=render.repository(urls, pull.repo),
-                       sender=render.user(urls, pull.user))
+        issue, urls = server.issue(repo, number), server.urls
+        if event == "issues":
+            payload.update(issue=render.issue(urls, issue))
+        else:
+            payload.update(number=number, pull_request=render.pull(urls, issue))
+        payload.update(action=action, repository=render.repository(urls, issue.repo),
+                       sender=render.user(urls, issue.user))
     return payload
 
 

@@ -190,14 +190,28 @@ def answer_comment(responder: Responder, trigger: Trigger) -> Outcome:
         if not responder.dry_run and trigger.issue is not None:
             keep_issue(responder, repo, trigger.issue, [comment])
         return Outcome(ref, "no command", f"{ref}: comment {comment.id} claims nothing")
-    key = f"comment:{repo.lower()}:{comment.id}"
-    store = responder.store
-    if load_answer(store, key) is not None or not (
-            responder.dry_run or reserve_answer(store, key, repo, comment.issue_number,
-                                                responder.clock())):
+    outcome = answer_once(responder, f"comment:{repo.lower()}:{comment.id}", repo,
+                          comment.issue_number,
+                          lambda: _answer(responder, repo, comment.issue_number, comment.id))
+    if outcome is None:
         return Outcome(ref, "already answered", f"{ref}: comment {comment.id} was answered")
+    return outcome
+
+
+def answer_once(responder: Responder, key: str, repo: str, number: int,
+                write: Callable[[], Outcome]) -> Outcome | None:
+    """Write the answer `key` names at most once; None when it is answered or being
+    answered. It is reserved in the store before it is written (a second worker finds the
+    reservation), recorded after, and the reservation dropped when writing fails, so a
+    later run tries again; a dry run reserves nothing."""
+    store = responder.store
+    if load_answer(store, key) is not None:
+        return None
+    if not responder.dry_run and not reserve_answer(store, key, repo, number,
+                                                    responder.clock()):
+        return None
     try:
-        outcome = _answer(responder, repo, comment.issue_number, comment.id)
+        outcome = write()
     except BaseException:
         if not responder.dry_run:
             drop_reservation(store, key)

@@ -16,9 +16,15 @@ from roadmap.markers import HOLDS_NOTHING, marker
 from roadmap.model import Claim, IssueRecord, RemoteIssue
 from roadmap.respond import text as text
 from roadmap.respond.claim import record_of
-from roadmap.respond.events import Outcome, Responder, answers_on, item_of, keep_issue
+from roadmap.respond.events import (
+    Outcome,
+    Responder,
+    answer_once,
+    answers_on,
+    item_of,
+    keep_issue,
+)
 from roadmap.respond.text import Terms
-from roadmap.store.answers import drop_reservation, load_answer, reserve_answer, save_answer
 from roadmap.track.claims import derive_claims
 
 
@@ -85,21 +91,10 @@ def _act(responder: Responder, record: IssueRecord, claim: Claim,
     stamp = claim.last_activity.strftime("%Y-%m-%dT%H:%M:%SZ")
     key = f"{action}:{record.repo.lower()}#{record.number}:{claim.login.lower()}:{stamp}"
     mark = marker(f"{action} @{claim.login} {stamp}")
-    store = responder.store
-    if load_answer(store, key) is not None or any(mark in c.body for c in record.comments):
+    if any(mark in c.body for c in record.comments):
         return None
-    if not responder.dry_run and not reserve_answer(store, key, record.repo, record.number,
-                                                    responder.clock()):
-        return None
-    try:
-        outcome = _write(responder, record, claim, action, mark)
-    except BaseException:
-        if not responder.dry_run:
-            drop_reservation(store, key)
-        raise
-    if not responder.dry_run:
-        save_answer(store, key, outcome.kind, outcome.url)
-    return outcome
+    return answer_once(responder, key, record.repo, record.number,
+                       lambda: _write(responder, record, claim, action, mark))
 
 
 def _write(responder: Responder, record: IssueRecord, claim: Claim, action: str,
