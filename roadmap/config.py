@@ -18,7 +18,7 @@ DEFAULT_LABEL = "roadmap"
 
 @dataclass(slots=True, frozen=True)
 class Housekeeping:
-    """Opt-in care of claims by `roadmap respond` (`[tool.roadmap.respond.housekeeping]`); all off
+    """Opt-in care of claims by `roadmap respond` (`[tool.roadmap.housekeeping]`); all off
     by default."""
 
     #: Remind a claimant after this many days without activity (0: never).

@@ -1,4 +1,4 @@
-"""Housekeeping (`[tool.roadmap.respond.housekeeping]`): reminders and releases, each once, on the
+"""Housekeeping (`[tool.roadmap.housekeeping]`): reminders and releases, each once, on the
 claimant's own clock; pinned issues left alone. Run as a scheduled workflow runs it, and
 by the webhook receiver's own rounds."""
 
@@ -59,7 +59,7 @@ def test_housekeeping_is_off_by_default(github_server, project):
     claimed_by_bob(github_server, 40)
     github_server.log.clear()
     assert sweep(project) == ("housekeeping is off: nothing to remind or release "
-                              "([tool.roadmap.respond.housekeeping])\n")
+                              "([tool.roadmap.housekeeping])\n")
     assert writes(github_server) == []
 
 
@@ -176,3 +176,56 @@ def test_a_refused_claim_is_not_reminded(github_server, project):
     github_server.log.clear()
     assert sweep(project) == "housekeeping: nothing to remind or release\n"
     assert writes(github_server) == []
+
+
+@pytest.mark.settings(RELEASE)
+def test_a_reminder_leaves_the_clock_alone_so_the_release_comes_on_time(github_server,
+                                                                         project):
+    """Reminded at 25 quiet days, released at 31, both counted from the claim: a clock the
+    reminder had reset would release nobody six days later."""
+    from datetime import UTC, datetime, timedelta
+
+    from roadmap.respond.housekeeping import sweep as housekeeping_round
+
+    n = claimed_by_bob(github_server, 25)
+    store = open_store(project)
+    client = make_client(github_server, BOT_TOKEN, write_interval=0)
+    responder = build_responder(store, client, load_config(None, project))
+    now = datetime.now(UTC)
+    try:
+        responder.clock = lambda: now
+        assert [o.kind for o in housekeeping_round(responder)] == ["reminded"]
+        assert assignees(github_server, n) == ["bob"]
+        later = now + timedelta(days=6)
+        github_server.clock.set(later)
+        responder.clock = lambda: later
+        assert [o.kind for o in housekeeping_round(responder)] == ["released stale claim"]
+        assert [o.kind for o in housekeeping_round(responder)] == ["nothing due"]
+    finally:
+        client.close()
+        store.close()
+    assert assignees(github_server, n) == []
+    reminder, release = bot_comments(github_server, n)
+    assert reminder.startswith(f"@bob: your claim on {REPO}#{n} has had no activity from "
+                               f"you since {day(-25)}.")
+    assert release.startswith(f"@bob: your claim on {REPO}#{n} had no activity from you "
+                              f"since {day(-25)}, more than 30 days, so it is released")
+
+
+@pytest.mark.settings(RELEASE)
+def test_an_assignment_without_its_event_is_not_dated_from_the_issues_creation(
+        github_server, project):
+    """GitHub shows no `assigned` event (older than its history): when the claim began is
+    unknown, and the issue's creation 60 days ago is not it."""
+    at(github_server, -60)
+    n = roadmap_issue(github_server, assignees=["bob"])
+    with github_server.lock:  # the history GitHub keeps, without the assignment
+        issue = github_server.issue(REPO, n)
+        for events in (issue.events, issue.timeline, issue.repo.events):
+            events[:] = [e for e in events if getattr(e, "event", None) != "assigned"]
+        issue.cache = None
+    at(github_server, 0)
+    github_server.log.clear()
+    assert sweep(project) == "housekeeping: nothing to remind or release\n"
+    assert writes(github_server) == []
+    assert assignees(github_server, n) == ["bob"]

@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -162,6 +163,16 @@ def at(server, days: float) -> None:
     server.clock.set(datetime.now(UTC) + timedelta(days=days))
 
 
+def until(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    """Wait for something another thread or process does; False if it never happens."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def marker(comment_id: int, kind: str) -> str:
     return f"<!-- roadmap-respond: answer to {comment_id}: {kind} -->"
 
@@ -293,14 +304,65 @@ def test_what_cannot_be_claimed_gets_a_short_explanation(github_server, answer, 
 def test_bots_are_never_answered_not_even_itself(github_server, answer, project):
     n = roadmap_issue(github_server)
     github_server.add_user("dependabot[bot]")
+    github_server.add_user("renovate", bot=True)  # `type: Bot`, no `[bot]` in the login
     github_server.log.clear()
     claim(github_server, answer, n, "dependabot[bot]")
+    claim(github_server, answer, n, "renovate")
     assert writes(github_server) == []
     claim(github_server, answer, n, "alice")
     (own,) = [c for c in github_server.issue(REPO, n).comments if c.user.login == BOT]
     github_server.log.clear()
     answer.send("issue_comment", comment_payload(github_server, REPO, own.id))
     assert writes(github_server) == []
+
+
+def test_its_own_account_is_never_answered_when_the_token_is_a_persons(github_server,
+                                                                        project, monkeypatch):
+    """Answering with a maintainer's token: its answers, and the maintainer's own
+    commands, are that account's, and never answered."""
+    github_server.add_user("maint", token="tok-maint")
+    github_server.add_repo("acme/other", collaborators={"maint"})  # push access somewhere
+    monkeypatch.setenv("GITHUB_TOKEN", "tok-maint")
+    answer = ByEventFile(project)
+    n = roadmap_issue(github_server)
+    claim(github_server, answer, n, "alice")
+    (own,) = [c for c in github_server.issue(REPO, n).comments if c.user.login == "maint"]
+    assert own.body.startswith(f"@alice: {REPO}#{n} is yours")
+    github_server.log.clear()
+    answer.send("issue_comment", comment_payload(github_server, REPO, own.id))
+    claim(github_server, answer, n, "maint", "/claim")
+    assert writes(github_server) == []
+
+
+@pytest.mark.settings("claim_patterns = ['^/take\\b']\nrelease_patterns = ['^/drop\\b']\n")
+def test_the_configured_patterns_are_the_commands(github_server, answer, project):
+    n = roadmap_issue(github_server)
+    claimed = claim(github_server, answer, n, "alice", "/take")
+    assert assignees(github_server, n) == ["alice"]
+    github_server.log.clear()
+    claim(github_server, answer, n, "bob", "/claim")  # not a command here
+    assert writes(github_server) == []
+    dropped = claim(github_server, answer, n, "alice", "/drop")
+    assert assignees(github_server, n) == []
+    assert [b.rsplit("\n\n", 1)[1] for b in bot_comments(github_server, n)] == [
+        marker(claimed, "claimed"), marker(dropped, "released")]
+
+
+def test_respond_reads_the_event_as_actions_gives_it(github_server, project, monkeypatch):
+    """No options: `GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH` and `GITHUB_TOKEN`, as set in
+    the workflow's step."""
+    n = roadmap_issue(github_server)
+    comment_id = github_server.comment(REPO, n, "alice", "/claim")
+    path = project / "event.json"
+    path.write_text(json.dumps(comment_payload(github_server, REPO, comment_id)),
+                    encoding="utf-8")
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "issue_comment")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(path))
+    result = run("respond")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert result.output == f"{REPO}#{n}: claimed (comment {comment_id} by @alice)\n"
+    assert assignees(github_server, n) == ["alice"]
+    assert len(bot_comments(github_server, n)) == 1
 
 
 def test_a_comment_that_claims_nothing_is_kept_not_answered(github_server, answer, project):
@@ -465,6 +527,28 @@ def test_a_replayed_delivery_does_nothing(github_server, receiver):
     assert receiver.worker.wait_idle(30)
     assert writes(github_server) == []
     assert load_delivery_counts(receiver.worker.store) == {"done": 1}
+
+
+def test_the_delivery_is_answered_before_the_work_and_a_failed_work_is_tried_again(
+        github_server, receiver):
+    """GitHub gets its 202 while the answer cannot be written yet (GitHub refuses
+    comments); once it takes them again, the answer is written, once."""
+    n = roadmap_issue(github_server)
+    comment_id = github_server.comment(REPO, n, "alice", "/claim")
+    refusing = github_server.faults.add("503", path=r"/comments$", method="POST", every=1)
+    status, message = deliver(receiver.url, "issue_comment",
+                              comment_payload(github_server, REPO, comment_id))
+    assert (status, message[:9]) == (202, "delivery ")
+    assert until(lambda: refusing.fired >= 1)  # the worker tried, and GitHub refused
+    assert bot_comments(github_server, n) == []
+    assert receiver.pending() == 1
+    github_server.faults.clear()
+    assert receiver.worker.wait_idle(30)
+    (body,) = bot_comments(github_server, n)
+    assert body.endswith(marker(comment_id, "claimed"))
+    assert assignees(github_server, n) == ["alice"]
+    assert load_delivery_counts(receiver.worker.store) == {"done": 1}
+    assert load_answer_counts(receiver.worker.store) == {"claimed": 1}
 
 
 def test_a_ping_and_other_events_are_acknowledged(github_server, receiver):

@@ -321,11 +321,15 @@ def _release(terms: Terms, record: IssueRecord, login: str, mine: list[Claim]) -
 
 def before(record: IssueRecord, comment: RemoteComment) -> IssueRecord:
     """The issue as it stood when `comment` was made: earlier comments and events only,
-    and the assignees of then (one with no assignment event predates the history)."""
+    and the assignees of then (one with no assignment event predates the history).
+
+    An event in the comment's second comes after it, as claims order them: GitHub's
+    times are whole seconds, and this tool's own assignment, made in answer, is often in
+    that second (a retry after a failed answer must not read it as an earlier claim)."""
     at, order = comment.created_at, (comment.created_at, comment.id)
-    events = [e for e in record.events if e.created_at <= at]
+    events = [e for e in record.events if e.created_at < at]
     assigned_later = {(e.subject or "").lower() for e in record.events
-                      if e.event == "assigned" and e.created_at > at}
+                      if e.event == "assigned" and e.created_at >= at}
     assigned_then = {(e.subject or "").lower() for e in events if e.event == "assigned"}
     assignees = [a for a in record.assignees
                  if a.lower() in assigned_then or a.lower() not in assigned_later]

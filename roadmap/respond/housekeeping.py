@@ -35,7 +35,7 @@ def sweep(responder: Responder, repos: list[str] | None = None) -> list[Outcome]
     rules = config.housekeeping
     if not rules.sweeps:
         return [Outcome(None, "ignored", "housekeeping is off: nothing to remind or release "
-                                         "([tool.roadmap.respond.housekeeping])")]
+                                         "([tool.roadmap.housekeeping])")]
     outcomes: list[Outcome] = []
     for repo in repos or list(config.repos):
         for issue in responder.client.fetch_open_issues(repo, config.label):
@@ -63,12 +63,24 @@ def tend(responder: Responder, repo: str, number: int) -> list[Outcome]:
     held = replace(record, comments=[c for c in record.comments if c.id not in refused])
     outcomes = []
     for claim in derive_claims(held, now, config.claim_expiry_days, responder.patterns):
-        action = _due(responder, claim)
+        action = _due(responder, claim) if _began_on_record(record, claim) else None
         if action is not None:
             outcome = _act(responder, record, claim, action)
             if outcome is not None:
                 outcomes.append(outcome)
     return outcomes
+
+
+def _began_on_record(record: IssueRecord, claim: Claim) -> bool:
+    """Whether GitHub shows when a claim began: a comment or a pull request does; an
+    assignment does by its event. An assignee without one (older than the history GitHub
+    keeps) is dated from the issue's creation, which is not when the claim began, so such
+    a claim is neither reminded nor released."""
+    if claim.kind != "assigned":
+        return True
+    login = claim.login.lower()
+    return any(e.event == "assigned" and (e.subject or "").lower() == login
+               for e in record.events)
 
 
 def _due(responder: Responder, claim: Claim) -> str | None:

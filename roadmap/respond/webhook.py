@@ -46,7 +46,7 @@ DISCARD_LIMIT = 25 << 20
 #: The events worth keeping; others (a star, a push) are acknowledged and dropped.
 HANDLED = frozenset({"issue_comment", "issues", "pull_request"})
 SECRET_ENV = "ROADMAP_WEBHOOK_SECRET"
-#: Seconds between housekeeping's rounds, when `[tool.roadmap.respond.housekeeping]` turns it on.
+#: Seconds between housekeeping's rounds, when `[tool.roadmap.housekeeping]` turns it on.
 SWEEP_EVERY = 3600.0
 
 
