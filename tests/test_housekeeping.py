@@ -73,9 +73,10 @@ def test_a_quiet_claim_is_reminded_once_and_reminders_do_not_reset_the_clock(git
     sweep(project)
     (body,) = bot_comments(github_server, n)
     assert body.split("\n\n")[0] == (
-        f"@bob: your claim on {REPO}#{n} has had no activity from you since {day(-25)}. It "
-        f"goes stale on {day(5)} (after 30 days). To keep it, comment here or update your "
-        "pull request; to let it go, comment `/unclaim`.")
+        "@bob: a friendly reminder: your claim on this issue has had no activity from you "
+        f"since {day(-25)}. It goes stale on {day(5)} (after 30 days). To keep it, comment "
+        "here or update a pull request that links this issue; if you can no longer work on "
+        "it, comment `/unclaim` to release it.")
     github_server.log.clear()
     at(github_server, 1)
     sweep(project)
@@ -92,9 +93,9 @@ def test_a_stale_claim_is_released_once_saying_why(github_server, project):
     assert assignees(github_server, n) == []
     (body,) = bot_comments(github_server, n)
     assert body.split("\n\n")[0] == (
-        f"@bob: your claim on {REPO}#{n} had no activity from you since {day(-40)}, more "
-        "than 30 days, so it is released and you are unassigned. It is free to claim again "
-        "with `/claim`.")
+        f"@bob: your claim on this issue had no activity from you since {day(-40)}, more "
+        "than 30 days, so it is released and you are unassigned. Anyone may claim it again "
+        "with `/claim`, you too if you pick it up again.")
     github_server.log.clear()
     sweep(project)
     assert writes(github_server) == []
@@ -206,9 +207,9 @@ def test_a_reminder_leaves_the_clock_alone_so_the_release_comes_on_time(github_s
         store.close()
     assert assignees(github_server, n) == []
     reminder, release = bot_comments(github_server, n)
-    assert reminder.startswith(f"@bob: your claim on {REPO}#{n} has had no activity from "
-                               f"you since {day(-25)}.")
-    assert release.startswith(f"@bob: your claim on {REPO}#{n} had no activity from you "
+    assert reminder.startswith("@bob: a friendly reminder: your claim on this issue has had "
+                               f"no activity from you since {day(-25)}.")
+    assert release.startswith("@bob: your claim on this issue had no activity from you "
                               f"since {day(-25)}, more than 30 days, so it is released")
 
 

@@ -177,9 +177,11 @@ def marker(comment_id: int, kind: str) -> str:
     return f"<!-- roadmap-respond: answer to {comment_id}: {kind} -->"
 
 
-KEEPING = ("Your claim goes stale after 30 days without activity from you (your comments "
-           "here, updates of your pull requests that link this issue): on {date} if nothing "
-           "happens before. To release it, comment `/unclaim`.")
+KEEPING = ("While you work on it, the claim stays yours: each comment of yours here, or "
+           "update to your pull request that links this issue, counts as activity. After 30 "
+           "days without any (on {date}, if nothing happens before then), it goes stale and "
+           "someone else may take it over. If you can no longer work on it, comment "
+           "`/unclaim` to release it.")
 
 
 # -- the answers ----------------------------------------------------------------------------
@@ -191,8 +193,9 @@ def test_a_claim_on_a_free_issue_is_assigned_and_answered(github_server, answer,
     comment_id = claim(github_server, answer, n, "alice")
     assert assignees(github_server, n) == ["alice"]
     assert bot_comments(github_server, n) == [
-        f"@alice: {REPO}#{n} is yours, and you are assigned. It serves the roadmap item "
-        f"**1.1 Runtime improvements**.\n\n{KEEPING.format(date=day(30))}\n\n"
+        "@alice: this issue is yours, and you are assigned. Thanks for taking it on! It is "
+        "part of the roadmap item **1.1 Runtime improvements**.\n\n"
+        f"{KEEPING.format(date=day(30))}\n\n"
         f"{marker(comment_id, 'claimed')}"]
     assert writes(github_server) == [("POST", f"/repos/{REPO}/issues/{n}/assignees"),
                                      ("POST", f"/repos/{REPO}/issues/{n}/comments")]
@@ -207,9 +210,9 @@ def test_a_claim_by_someone_without_push_access_is_a_comment_only_claim(
     claim(github_server, answer, n, "dave", "I'd like to work on this")
     assert assignees(github_server, n) == []
     (body,) = bot_comments(github_server, n)
-    assert body.startswith(f"@dave: {REPO}#{n} is yours, GitHub did not assign you (that "
-                           "needs push access to the repository), so your comment is the "
-                           "claim. ")
+    assert body.startswith("@dave: this issue is yours. GitHub did not accept you as an "
+                           "assignee, so your comment stands as the claim. Thanks for taking "
+                           "it on! ")
 
 
 def test_a_claim_on_an_issue_someone_holds_is_refused(github_server, answer, project):
@@ -222,10 +225,11 @@ def test_a_claim_on_an_issue_someone_holds_is_refused(github_server, answer, pro
     comment_id = claim(github_server, answer, n, "alice")
     assert assignees(github_server, n) == []
     assert bot_comments(github_server, n) == [
-        f"@alice: {REPO}#{n} is already claimed by @bob since {day(-3)} (last activity "
-        f"{day(-1)}), so nobody was assigned. If you want to help, ping @bob here to offer "
-        "your help rather than starting in parallel. If the claim goes 30 days without "
-        f"activity (after {day(29)}), a new `/claim` takes it over.\n\n"
+        f"@alice: thanks for offering! This issue is already claimed by @bob (since "
+        f"{day(-3)}, last active on it {day(-1)}), so you were not assigned. To avoid "
+        "duplicated effort, ping @bob here to offer your help or to coordinate, rather than "
+        "starting on it separately. If the claim goes 30 days without activity (after "
+        f"{day(29)}), comment `/claim` again to take it over.\n\n"
         f"{marker(comment_id, 'refused')}"]
 
 
@@ -239,12 +243,34 @@ def test_a_claim_on_a_stale_claim_hands_it_over_and_tells_both(github_server, an
     comment_id = claim(github_server, answer, n, "alice")
     assert assignees(github_server, n) == ["alice"]
     assert bot_comments(github_server, n) == [
-        f"@alice: {REPO}#{n} is yours now, and you are assigned. @bob's claim had no "
-        f"activity since {day(-45)}, more than 30 days, so it is handed over to you. It "
-        "serves the roadmap item **1.1 Runtime improvements**.\n\n"
+        "@alice: this issue is yours now, and you are assigned. @bob's claim had no "
+        f"activity since {day(-45)} (more than 30 days), so it has been handed over to you. "
+        "It is part of the roadmap item **1.1 Runtime improvements**.\n\n"
         f"{KEEPING.format(date=day(30))}\n\n"
-        "@bob: your claim ended and you are no longer assigned. If you are still on it, say "
-        f"so here and work it out with @alice.\n\n{marker(comment_id, 'handed over')}"]
+        "@bob: your claim on this issue lapsed after 30 days without activity, and you are "
+        "no longer assigned. If you are still on it, please say so here and coordinate with "
+        f"@alice.\n\n{marker(comment_id, 'handed over')}"]
+
+
+def test_stale_claims_by_comment_alone_are_handed_over_without_unassigning(
+        github_server, answer, project):
+    at(github_server, -50)
+    n = roadmap_issue(github_server)
+    github_server.comment(REPO, n, "bob", "/claim")
+    at(github_server, -40)
+    github_server.comment(REPO, n, "dave", "I'd like to work on this")  # no push access
+    at(github_server, 0)
+    claim(github_server, answer, n, "alice")
+    assert assignees(github_server, n) == ["alice"]
+    (body,) = bot_comments(github_server, n)
+    paragraphs = body.split("\n\n")
+    assert paragraphs[0].startswith(
+        "@alice: this issue is yours now, and you are assigned. The claims of @bob and "
+        f"@dave had no activity since {day(-40)} (more than 30 days), so it has been handed "
+        "over to you.")
+    assert paragraphs[2] == (
+        "@bob and @dave: your claims on this issue lapsed after 30 days without activity. If "
+        "you are still on it, please say so here and coordinate with @alice.")
 
 
 def test_unclaim_releases_and_confirms(github_server, answer, project):
@@ -253,8 +279,9 @@ def test_unclaim_releases_and_confirms(github_server, answer, project):
     comment_id = claim(github_server, answer, n, "alice", "/unclaim")
     assert assignees(github_server, n) == []
     assert bot_comments(github_server, n)[-1] == (
-        f"@alice: your claim on {REPO}#{n} is released and you are unassigned; it is free "
-        f"for someone else to claim.\n\n{marker(comment_id, 'released')}")
+        "@alice: your claim on this issue is released and you are unassigned; it is free "
+        "for someone else to claim. Thanks for letting us know.\n\n"
+        f"{marker(comment_id, 'released')}")
     assert json.loads(run("who", "--json").output) == []
 
 
@@ -262,7 +289,7 @@ def test_unclaim_without_a_claim_says_so(github_server, answer, project):
     n = roadmap_issue(github_server)
     claim(github_server, answer, n, "carol", "/unclaim")
     assert bot_comments(github_server, n)[-1].startswith(
-        f"@carol: you hold no claim on {REPO}#{n}, so there is nothing to release.")
+        "@carol: you hold no claim on this issue, so there is nothing to release.")
 
 
 def test_claiming_again_while_holding_changes_nothing(github_server, answer, project):
@@ -271,7 +298,7 @@ def test_claiming_again_while_holding_changes_nothing(github_server, answer, pro
     github_server.log.clear()
     claim(github_server, answer, n, "alice")
     assert bot_comments(github_server, n)[-1].startswith(
-        f"@alice: you already hold {REPO}#{n} (since {day()}); nothing changed.")
+        f"@alice: you already hold this issue (since {day()}); nothing changed.")
     assert writes(github_server) == [("POST", f"/repos/{REPO}/issues/{n}/comments")]
 
 
@@ -288,13 +315,13 @@ def test_what_cannot_be_claimed_gets_a_short_explanation(github_server, answer, 
     assert assignees(github_server, n) == []
     (body,) = bot_comments(github_server, n)
     expected = {
-        "closed": f"@alice: {REPO}#{n} is closed, so there is nothing to claim or release; "
-                  "claims are made on open issues.",
-        "not on the roadmap": f"@alice: {REPO}#{n} is not on the roadmap (it has no "
-                              "`roadmap` label), so claims on it are not tracked; nobody was "
+        "closed": "@alice: this issue is closed, so there is nothing to claim or release "
+                  "here; claims are made on open issues.",
+        "not on the roadmap": "@alice: this issue is not on the roadmap (it has no `roadmap` "
+                              "label), so claims on it are not tracked, and you were not "
                               "assigned.",
-        "pull request": f"@alice: {REPO}#{n} is a pull request; claims are made on issues, "
-                        "and nobody was assigned. Link the issue this works on from the pull "
+        "pull request": "@alice: this is a pull request; claims are made on issues, so you "
+                        "were not assigned. Link the issue this works on from the pull "
                         "request's description (`Fixes #<issue>`), and its updates count as "
                         "activity on your claim there.",
     }[case]
@@ -327,7 +354,7 @@ def test_its_own_account_is_never_answered_when_the_token_is_a_persons(github_se
     n = roadmap_issue(github_server)
     claim(github_server, answer, n, "alice")
     (own,) = [c for c in github_server.issue(REPO, n).comments if c.user.login == "maint"]
-    assert own.body.startswith(f"@alice: {REPO}#{n} is yours")
+    assert own.body.startswith("@alice: this issue is yours")
     github_server.log.clear()
     answer.send("issue_comment", comment_payload(github_server, REPO, own.id))
     claim(github_server, answer, n, "maint", "/claim")
@@ -411,7 +438,7 @@ def test_dry_run_prints_the_calls_and_writes_nothing(github_server, project):
     assert result.exit_code == 0, result.output + result.stderr
     lines = result.output.splitlines()
     assert lines[0] == f"POST /repos/{REPO}/issues/{n}/assignees ['alice']"
-    assert lines[1].startswith(f"POST /repos/{REPO}/issues/{n}/comments '@alice: {REPO}#{n} "
+    assert lines[1].startswith(f"POST /repos/{REPO}/issues/{n}/comments '@alice: this issue "
                                "is yours, and you are assigned.")
     assert lines[-1] == f"{REPO}#{n}: claimed (comment {comment_id} by @alice)"
     assert writes(github_server) == []
@@ -445,8 +472,9 @@ def test_a_cap_on_active_claims_refuses_one_more(github_server, answer, project)
     claim(github_server, answer, second, "alice")
     assert assignees(github_server, second) == []
     assert bot_comments(github_server, second)[0].startswith(
-        f"@alice: you already hold 1 active claims ({REPO}#{first}), the most this roadmap "
-        "allows at once (1), so nobody was assigned.")
+        f"@alice: you already hold 1 active claim ({REPO}#{first}), the most this roadmap "
+        "allows one person at once (1), so you were not assigned. Finish one, or release one "
+        "with `/unclaim` on it, then claim this issue again.")
 
 
 def test_answers_never_read_as_claims_or_releases(github_server, answer, project):
@@ -578,8 +606,9 @@ def test_two_claims_delivered_at_once_make_one_claimant_and_one_refusal(github_s
     assert assignees(github_server, n) == ["alice"]
     answers = bot_comments(github_server, n)
     assert len(answers) == 2
-    assert sum(a.startswith(f"@alice: {REPO}#{n} is yours") for a in answers) == 1
-    assert sum(a.startswith(f"@bob: {REPO}#{n} is already claimed by @alice") for a in answers) == 1
+    assert sum(a.startswith("@alice: this issue is yours") for a in answers) == 1
+    assert sum(a.startswith("@bob: thanks for offering! This issue is already claimed by "
+                            "@alice") for a in answers) == 1
 
 
 def test_a_restart_neither_loses_nor_repeats_an_answer(github_server, project):
@@ -661,7 +690,7 @@ def test_a_refused_claim_holds_nothing_once_the_holder_lets_go(github_server, an
     claim(github_server, answer, n, "alice", "/unclaim")
     claim(github_server, answer, n, "carol")
     assert assignees(github_server, n) == ["carol"]
-    assert bot_comments(github_server, n)[-1].startswith(f"@carol: {REPO}#{n} is yours, and ")
+    assert bot_comments(github_server, n)[-1].startswith("@carol: this issue is yours, and ")
 
 
 def test_a_marker_written_by_a_person_hides_nothing(github_server, answer, project):
@@ -674,7 +703,7 @@ def test_a_marker_written_by_a_person_hides_nothing(github_server, answer, proje
     assert assignees(github_server, n) == ["alice"]
     claim(github_server, answer, n, "carol")
     assert bot_comments(github_server, n)[-1].startswith(
-        f"@carol: {REPO}#{n} is already claimed by @alice")
+        "@carol: thanks for offering! This issue is already claimed by @alice")
 
 
 def test_answers_go_out_when_github_will_not_say_who_the_token_is(github_server, answer,

@@ -302,9 +302,9 @@ def decide(responder: Responder, record: IssueRecord, comment: RemoteComment,
         cap = config.housekeeping.max_claims
         return Decision("over cap", lambda _: text.render_over_cap(terms, login, capped, cap))
     if others:
-        old = [(c.login, c.last_activity) for c in others]
-        gone = [c.login for c in others
-                if c.login.lower() in (a.lower() for a in record.assignees)]
+        assigned = {a.lower() for a in record.assignees}
+        old = [(c.login, c.last_activity, c.login.lower() in assigned) for c in others]
+        gone = [c.login for c in others if c.login.lower() in assigned]
         return Decision("handed over", lambda took: text.render_handed_over(
             terms, login, at, took, old), assign=login, unassign=gone)
     return Decision("claimed", lambda took: text.render_claimed(terms, login, at, took),

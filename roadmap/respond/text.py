@@ -41,96 +41,118 @@ def _serves(terms: Terms) -> str:
     # A section number is digits and dots; `md` would escape "1." as a list's start.
     shown = md(title, 200) if number is None or not _NUMBER.fullmatch(number) else \
         f"{number} {md(title, 200)}"
-    return f"It serves the roadmap item **{shown}**."
+    return f"It is part of the roadmap item **{shown}**."
 
 
 def _keeping(terms: Terms, last: datetime) -> str:
     stale = last + timedelta(days=terms.expiry_days)
-    return (f"Your claim goes stale after {terms.expiry_days} days without activity from "
-            "you (your comments here, updates of your pull requests that link this issue): "
-            f"on {day(stale)} if nothing happens before. To release it, comment `/unclaim`.")
+    return ("While you work on it, the claim stays yours: each comment of yours here, or "
+            "update to your pull request that links this issue, counts as activity. After "
+            f"{terms.expiry_days} days without any (on {day(stale)}, if nothing happens "
+            "before then), it goes stale and someone else may take it over. If you can no "
+            "longer work on it, comment `/unclaim` to release it.")
+
+
+def _names(logins: list[str]) -> str:
+    """`@a`, `@a and @b`, `@a, @b and @c`."""
+    named = [f"@{login}" for login in logins]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
 
 
 def render_claimed(terms: Terms, login: str, at: datetime, assigned: bool) -> str:
-    how = ("and you are assigned" if assigned else
-           "GitHub did not assign you (that needs push access to the repository), so your "
-           "comment is the claim")
-    return (f"@{login}: {terms.ref} is yours, {how}. {_serves(terms)}\n\n"
+    how = ("this issue is yours, and you are assigned" if assigned else
+           "this issue is yours. GitHub did not accept you as an assignee, so your comment "
+           "stands as the claim")
+    return (f"@{login}: {how}. Thanks for taking it on! {_serves(terms)}\n\n"
             f"{_keeping(terms, at)}")
 
 
 def render_handed_over(terms: Terms, login: str, at: datetime, assigned: bool,
-                       old: list[tuple[str, datetime]]) -> str:
-    names = ", ".join(f"@{who}" for who, _ in old)
-    since = day(max(last for _, last in old))
-    how = "and you are assigned" if assigned else "by your comment (GitHub did not assign you)"
-    claims = "claim" if len(old) == 1 else "claims"
-    return (f"@{login}: {terms.ref} is yours now, {how}. {names}'s {claims} had no activity "
-            f"since {since}, more than {terms.expiry_days} days, so it is handed over to you. "
-            f"{_serves(terms)}\n\n{_keeping(terms, at)}\n\n"
-            f"{names}: your claim ended and you are no longer assigned. If you are still on "
-            f"it, say so here and work it out with @{login}.")
+                       old: list[tuple[str, datetime, bool]]) -> str:
+    """`old`: the stale claims handed over, as (login, last activity, was assigned)."""
+    names = _names([who for who, _, _ in old])
+    since = day(max(last for _, last, _ in old))
+    whose = f"{names}'s claim" if len(old) == 1 else f"The claims of {names}"
+    how = "and you are assigned" if assigned else \
+        "by your comment (GitHub did not accept you as an assignee)"
+    unassigned = [who for who, _, was in old if was]
+    if len(unassigned) == len(old):
+        gone = ", and you are no longer assigned"
+    elif unassigned:
+        gone = f" ({_names(unassigned)} no longer assigned)"
+    else:
+        gone = ""
+    yours = "your claim" if len(old) == 1 else "your claims"
+    return (f"@{login}: this issue is yours now, {how}. {whose} had no activity since "
+            f"{since} (more than {terms.expiry_days} days), so it has been handed over to "
+            f"you. {_serves(terms)}\n\n{_keeping(terms, at)}\n\n"
+            f"{names}: {yours} on this issue lapsed after {terms.expiry_days} days without "
+            f"activity{gone}. If you are still on it, please say so here and coordinate "
+            f"with @{login}.")
 
 
 def render_refused(terms: Terms, login: str, holder: str, since: datetime,
                    last: datetime) -> str:
     free = last + timedelta(days=terms.expiry_days)
-    return (f"@{login}: {terms.ref} is already claimed by @{holder} since {day(since)} "
-            f"(last activity {day(last)}), so nobody was assigned. If you want to help, "
-            f"ping @{holder} here to offer your help rather than starting in parallel. "
-            f"If the claim goes {terms.expiry_days} days without activity (after "
-            f"{day(free)}), a new `/claim` takes it over.")
+    return (f"@{login}: thanks for offering! This issue is already claimed by @{holder} "
+            f"(since {day(since)}, last active on it {day(last)}), so you were not "
+            f"assigned. To avoid duplicated effort, ping @{holder} here to offer your help "
+            "or to coordinate, rather than starting on it separately. If the claim goes "
+            f"{terms.expiry_days} days without activity (after {day(free)}), comment "
+            "`/claim` again to take it over.")
 
 
 def render_already_held(terms: Terms, login: str, since: datetime, last: datetime) -> str:
-    return (f"@{login}: you already hold {terms.ref} (since {day(since)}); nothing changed. "
+    return (f"@{login}: you already hold this issue (since {day(since)}); nothing changed. "
             f"{_keeping(terms, last)}")
 
 
 def render_over_cap(terms: Terms, login: str, held: list[str], cap: int) -> str:
-    return (f"@{login}: you already hold {len(held)} active claims ({', '.join(held)}), "
-            f"the most this roadmap allows at once ({cap}), so nobody was assigned. Release "
-            "one with `/unclaim` on it, or finish one, then claim this again.")
+    claims = "claim" if len(held) == 1 else "claims"
+    return (f"@{login}: you already hold {len(held)} active {claims} ({', '.join(held)}), "
+            f"the most this roadmap allows one person at once ({cap}), so you were not "
+            "assigned. Finish one, or release one with `/unclaim` on it, then claim this "
+            "issue again.")
 
 
 def render_released(terms: Terms, login: str, assigned: bool) -> str:
     how = " and you are unassigned" if assigned else ""
-    return (f"@{login}: your claim on {terms.ref} is released{how}; it is free for someone "
-            "else to claim.")
+    return (f"@{login}: your claim on this issue is released{how}; it is free for someone "
+            "else to claim. Thanks for letting us know.")
 
 
 def render_not_held(terms: Terms, login: str) -> str:
-    return f"@{login}: you hold no claim on {terms.ref}, so there is nothing to release."
+    return f"@{login}: you hold no claim on this issue, so there is nothing to release."
 
 
 def render_closed(terms: Terms, login: str) -> str:
-    return (f"@{login}: {terms.ref} is closed, so there is nothing to claim or release; "
+    return (f"@{login}: this issue is closed, so there is nothing to claim or release here; "
             "claims are made on open issues.")
 
 
 def render_not_on_roadmap(terms: Terms, login: str) -> str:
-    return (f"@{login}: {terms.ref} is not on the roadmap (it has no `{md(terms.label, 50)}` "
-            "label), so claims on it are not tracked; nobody was assigned.")
+    return (f"@{login}: this issue is not on the roadmap (it has no `{md(terms.label, 50)}` "
+            "label), so claims on it are not tracked, and you were not assigned.")
 
 
 def render_pull_request(terms: Terms, login: str) -> str:
-    return (f"@{login}: {terms.ref} is a pull request; claims are made on issues, and "
-            "nobody was assigned. Link the issue this works on from the pull request's "
-            "description (`Fixes #<issue>`), and its updates count as activity on your "
-            "claim there.")
+    return (f"@{login}: this is a pull request; claims are made on issues, so you were not "
+            "assigned. Link the issue this works on from the pull request's description "
+            "(`Fixes #<issue>`), and its updates count as activity on your claim there.")
 
 
 def render_reminder(terms: Terms, login: str, last: datetime, release: bool) -> str:
     stale = last + timedelta(days=terms.expiry_days)
-    then = ", and is then released" if release else ""
-    return (f"@{login}: your claim on {terms.ref} has had no activity from you since "
-            f"{day(last)}. It goes stale on {day(stale)} (after {terms.expiry_days} days)"
-            f"{then}. To keep it, comment here or update your pull request; to let it go, "
-            "comment `/unclaim`.")
+    then = " and is then released" if release else ""
+    return (f"@{login}: a friendly reminder: your claim on this issue has had no activity "
+            f"from you since {day(last)}. It goes stale on {day(stale)} (after "
+            f"{terms.expiry_days} days){then}. To keep it, comment here or update a pull "
+            "request that links this issue; if you can no longer work on it, comment "
+            "`/unclaim` to release it.")
 
 
 def render_release(terms: Terms, login: str, last: datetime, assigned: bool) -> str:
     how = " and you are unassigned" if assigned else ""
-    return (f"@{login}: your claim on {terms.ref} had no activity from you since "
+    return (f"@{login}: your claim on this issue had no activity from you since "
             f"{day(last)}, more than {terms.expiry_days} days, so it is released{how}. "
-            "It is free to claim again with `/claim`.")
+            "Anyone may claim it again with `/claim`, you too if you pick it up again.")
