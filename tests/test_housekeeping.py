@@ -5,6 +5,7 @@ by the webhook receiver's own rounds."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from .test_respond import (
     at,
     bot_comments,
     day,
+    forget_assignments,
     open_store,
     project,
     roadmap_issue,
@@ -220,13 +222,21 @@ def test_an_assignment_without_its_event_is_not_dated_from_the_issues_creation(
     unknown, and the issue's creation 60 days ago is not it."""
     at(github_server, -60)
     n = roadmap_issue(github_server, assignees=["bob"])
-    with github_server.lock:  # the history GitHub keeps, without the assignment
-        issue = github_server.issue(REPO, n)
-        for events in (issue.events, issue.timeline, issue.repo.events):
-            events[:] = [e for e in events if getattr(e, "event", None) != "assigned"]
-        issue.cache = None
+    forget_assignments(github_server, n)
     at(github_server, 0)
     github_server.log.clear()
     assert sweep(project) == "housekeeping: nothing to remind or release\n"
     assert writes(github_server) == []
     assert assignees(github_server, n) == ["bob"]
+
+
+@pytest.mark.settings(REMIND)
+def test_a_reminders_marker_typed_by_a_person_hides_no_reminder(github_server, project):
+    n = claimed_by_bob(github_server, 25)
+    with github_server.lock:
+        claimed = github_server.issue(REPO, n).comments[0].created_at
+    stamp = datetime.fromtimestamp(claimed, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    github_server.comment(REPO, n, "carol", f"<!-- roadmap-respond: remind @bob {stamp} -->")
+    sweep(project)
+    (body,) = bot_comments(github_server, n)
+    assert body.startswith("@bob: a friendly reminder: ")

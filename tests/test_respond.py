@@ -163,6 +163,18 @@ def at(server, days: float) -> None:
     server.clock.set(datetime.now(UTC) + timedelta(days=days))
 
 
+def forget_assignments(server: GitHubServer, number: int) -> None:
+    """Drop an issue's `assigned` events, as GitHub shows an assignment older than the
+    history it keeps: the assignee stays, with no record of since when."""
+    with server.lock:
+        issue = server.issue(REPO, number)
+        issue.events[:] = [e for e in issue.events if e.event != "assigned"]
+        issue.repo.events[:] = [e for e in issue.repo.events if e.event != "assigned"]
+        issue.timeline[:] = [e for e in issue.timeline
+                             if getattr(e, "event", None) != "assigned"]
+        issue.cache = None
+
+
 def until(condition: Callable[[], bool], seconds: float = 30) -> bool:
     """Wait for something another thread or process does; False if it never happens."""
     deadline = time.monotonic() + seconds
@@ -250,6 +262,23 @@ def test_a_claim_on_a_stale_claim_hands_it_over_and_tells_both(github_server, an
         "@bob: your claim on this issue lapsed after 30 days without activity, and you are "
         "no longer assigned. If you are still on it, please say so here and coordinate with "
         f"@alice.\n\n{marker(comment_id, 'handed over')}"]
+
+
+def test_an_assignee_with_no_assignment_on_record_is_not_handed_over(github_server, answer,
+                                                                     project):
+    """Assigned before the history GitHub keeps: not stale by the issue's age (60 days)."""
+    at(github_server, -60)
+    n = roadmap_issue(github_server, assignees=["bob"])
+    forget_assignments(github_server, n)
+    at(github_server, 0)
+    comment_id = claim(github_server, answer, n, "alice")
+    assert assignees(github_server, n) == ["bob"]
+    assert bot_comments(github_server, n) == [
+        "@alice: thanks for offering! This issue is already assigned to @bob, so you were "
+        "not assigned. To avoid duplicated effort, ping @bob here to offer your help or to "
+        "coordinate, rather than starting on it separately. If @bob is no longer on it, a "
+        "maintainer can unassign them, and a new `/claim` takes it.\n\n"
+        f"{marker(comment_id, 'refused')}"]
 
 
 def test_stale_claims_by_comment_alone_are_handed_over_without_unassigning(

@@ -255,15 +255,33 @@ def _answer(responder: Responder, repo: str, number: int, comment_id: int) -> Ou
 
 
 def answers_on(responder: Responder, record: IssueRecord) -> dict[int, str]:
-    """The comments this tool answered on an issue, and how: read from the markers of
-    bots' comments only (anyone else could write a marker to hide someone's claim)."""
+    """The comments this tool answered on an issue, and how, from its answers' markers."""
     found: dict[int, str] = {}
     for comment in record.comments:
-        if comment.author_is_bot or (comment.author or "").lower().endswith("[bot]") or (
-                (comment.author or "").lower() == responder.own_login().lower()):
+        if by_answerer(responder, comment):
             for match in ANSWERED.finditer(comment.body):
                 found[int(match[1])] = match[2]
     return found
+
+
+def by_answerer(responder: Responder, comment: RemoteComment) -> bool:
+    """Whether a comment is a bot's or the token's own account's: only their markers are
+    believed (anyone else could type one, to hide someone's claim or a reminder)."""
+    author = (comment.author or "").lower()
+    return comment.author_is_bot or author.endswith("[bot]") or (
+        author == responder.own_login().lower())
+
+
+def began_on_record(record: IssueRecord, claim: Claim) -> bool:
+    """Whether GitHub shows when a claim began: a comment or a pull request does; an
+    assignment does by its event. An assignee without one (older than the history GitHub
+    keeps) is dated from the issue's creation, which is not when the claim began: such a
+    claim is never stale, neither handed over, reminded nor released."""
+    if claim.kind != "assigned":
+        return True
+    login = claim.login.lower()
+    return any(e.event == "assigned" and (e.subject or "").lower() == login
+               for e in record.events)
 
 
 def decide(responder: Responder, record: IssueRecord, comment: RemoteComment,
@@ -288,9 +306,12 @@ def decide(responder: Responder, record: IssueRecord, comment: RemoteComment,
     if intent == "release":
         return _release(terms, record, login, mine)
     others = [c for c in claims if c.login.lower() != login.lower()]
-    active = [c for c in others if not c.stale]
+    active = [c for c in others if not c.stale or not began_on_record(then, c)]
     if active:
         holder = active[0]
+        if not began_on_record(then, holder):
+            return Decision("refused", lambda _: text.render_refused_assignee(
+                terms, login, holder.login))
         return Decision("refused", lambda _: text.render_refused(
             terms, login, holder.login, holder.since, holder.last_activity))
     if mine and not mine[0].stale:

@@ -21,6 +21,8 @@ from roadmap.respond.events import (
     Responder,
     answer_once,
     answers_on,
+    began_on_record,
+    by_answerer,
     item_of,
     keep_issue,
 )
@@ -63,24 +65,12 @@ def tend(responder: Responder, repo: str, number: int) -> list[Outcome]:
     held = replace(record, comments=[c for c in record.comments if c.id not in refused])
     outcomes = []
     for claim in derive_claims(held, now, config.claim_expiry_days, responder.patterns):
-        action = _due(responder, claim) if _began_on_record(record, claim) else None
+        action = _due(responder, claim) if began_on_record(record, claim) else None
         if action is not None:
             outcome = _act(responder, record, claim, action)
             if outcome is not None:
                 outcomes.append(outcome)
     return outcomes
-
-
-def _began_on_record(record: IssueRecord, claim: Claim) -> bool:
-    """Whether GitHub shows when a claim began: a comment or a pull request does; an
-    assignment does by its event. An assignee without one (older than the history GitHub
-    keeps) is dated from the issue's creation, which is not when the claim began, so such
-    a claim is neither reminded nor released."""
-    if claim.kind != "assigned":
-        return True
-    login = claim.login.lower()
-    return any(e.event == "assigned" and (e.subject or "").lower() == login
-               for e in record.events)
 
 
 def _due(responder: Responder, claim: Claim) -> str | None:
@@ -103,7 +93,7 @@ def _act(responder: Responder, record: IssueRecord, claim: Claim,
     stamp = claim.last_activity.strftime("%Y-%m-%dT%H:%M:%SZ")
     key = f"{action}:{record.repo.lower()}#{record.number}:{claim.login.lower()}:{stamp}"
     mark = marker(f"{action} @{claim.login} {stamp}")
-    if any(mark in c.body for c in record.comments):
+    if any(mark in c.body for c in record.comments if by_answerer(responder, c)):
         return None
     return answer_once(responder, key, record.repo, record.number,
                        lambda: _write(responder, record, claim, action, mark))

@@ -102,6 +102,15 @@ def render_refused(terms: Terms, login: str, holder: str, since: datetime,
             "`/claim` again to take it over.")
 
 
+def render_refused_assignee(terms: Terms, login: str, holder: str) -> str:
+    """A refusal where GitHub keeps no record of when the holder was assigned."""
+    return (f"@{login}: thanks for offering! This issue is already assigned to @{holder}, "
+            f"so you were not assigned. To avoid duplicated effort, ping @{holder} here to "
+            "offer your help or to coordinate, rather than starting on it separately. If "
+            f"@{holder} is no longer on it, a maintainer can unassign them, and a new "
+            "`/claim` takes it.")
+
+
 def render_already_held(terms: Terms, login: str, since: datetime, last: datetime) -> str:
     return (f"@{login}: you already hold this issue (since {day(since)}); nothing changed. "
             f"{_keeping(terms, last)}")
