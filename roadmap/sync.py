@@ -64,6 +64,11 @@ DEFAULT_SWEEP_EVERY = timedelta(hours=24)
 Progress = Callable[[str, int], None]
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 roadmap issue`, `2 roadmap issues`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 @dataclass(slots=True)
 class RepoSummary:
     """What one repository's sync did, as `roadmap sync --json` prints it."""
@@ -82,6 +87,10 @@ class RepoSummary:
     duration_s: float = 0.0
     #: "ok", or how it ended early ("rate-limited", "failed", "interrupted").
     outcome: str = "running"
+    #: What the store holds after it: issues with the label (the one count of "roadmap
+    #: issues" every command gives), and pull requests with the label, counted apart.
+    roadmap_issues: int | None = None
+    labelled_pull_requests: int | None = None
     _started: float = field(default_factory=time.perf_counter, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,10 +99,13 @@ class RepoSummary:
         return data
 
     def line(self) -> str:
-        """One line: what changed and what it cost."""
+        """One line: what the store holds now, what changed and what it cost."""
         left = "" if self.rate_limit_remaining is None else \
             f"; {self.rate_limit_remaining} left in the rate limit"
-        return (f"{self.repo}: {self.issues_seen} issues seen ({self.new} new, {self.updated} "
+        held = "" if self.roadmap_issues is None else (
+            f"{plural(self.roadmap_issues, 'roadmap issue')} and "
+            f"{plural(self.labelled_pull_requests or 0, 'labelled pull request')}; ")
+        return (f"{self.repo}: {held}{self.issues_seen} read ({self.new} new, {self.updated} "
                 f"updated, {self.dropped} dropped), {self.comments} comments; {self.requests} "
                 f"requests, {self.not_modified} not modified, {self.core_points} core and "
                 f"{self.search_points} search points{left}; {self.duration_s:.1f}s")
@@ -228,6 +240,8 @@ def sync_repo(store: Store, client: GitHubClient, repo: str, label: str, full: b
         sync_events(run, stale, asked_at)
         sync_sub_issues(run)
         sync_pulls(run)
+        summary.roadmap_issues = len(store.load_roadmap_numbers(repo_id, pulls=False))
+        summary.labelled_pull_requests = len(store.load_roadmap_numbers(repo_id, pulls=True))
         summary.outcome = "ok"
     except RateLimited as error:
         summary.outcome, message = "rate-limited", str(error)
@@ -247,7 +261,8 @@ def sync_repo(store: Store, client: GitHubClient, repo: str, label: str, full: b
         summary.duration_s = round(time.perf_counter() - summary._started, 3)
         store.finish_run(run_id, outcome=summary.outcome, message=message, **{
             k: v for k, v in summary.to_dict().items()
-            if k not in ("repo", "duration_s", "outcome")})
+            if k not in ("repo", "duration_s", "outcome", "roadmap_issues",
+                         "labelled_pull_requests")})
     return summary
 
 

@@ -366,7 +366,9 @@ def test_status_json_shape(github_server, cli_env):
     ok("sync")
     ok("link", str(numbers["taken"]), "internal-decoupling")
     view = status_json()
-    assert list(view) == ["items", "attention", "suggestions"]
+    assert list(view) == ["counts", "items", "attention", "suggestions", "issue_titles"]
+    assert view["counts"] == {"roadmap_issues": 6, "open_issues": 5,
+                              "labelled_pull_requests": 0}
     assert [i["id"] for i in view["items"]] == ["features", "runtime-improvements",
                                                "internal-decoupling"]
     first = view["items"][0]
@@ -374,8 +376,9 @@ def test_status_json_shape(github_server, cli_env):
                            "issues", "people", "last_activity", "progress", "drift",
                            "sub_issues", "issue_sub_issues"]
     assert (first["sub_issues"], first["issue_sub_issues"]) == (None, {})
-    assert list(view["attention"]) == ["stale_claims", "stalled", "conflicts",
-                                       "unlinked_issues", "drift"]
+    # In the order a maintainer acts on them (test_status_screen_puts_first_things_first).
+    assert list(view["attention"]) == ["unlinked_issues", "drift", "conflicts", "stalled",
+                                       "stale_claims", "items_without_issue"]
     items = {i["id"]: i for i in view["items"]}
     assert (items["runtime-improvements"]["status"], items["runtime-improvements"]["issues"]) \
         == ("planned", [f"{REPO}#{numbers['free']}"])
@@ -448,3 +451,114 @@ def test_no_token(github_server, cli_env, monkeypatch, tmp_path_factory):
         result = run(command, str(n))
         _one_line_and_nothing_written(github_server, result, 2, "needs a GitHub token")
     assert github_server.log.records() == []
+
+
+# -- what the screens say (issue 13) ----------------------------------------------------------
+
+
+def test_status_screen_puts_first_things_first(github_server, cli_env):
+    numbers = _seed_people(github_server)
+    for n in range(7):
+        roadmap_issue(github_server, f"Unfiled chore {n}")
+    near = roadmap_issue(github_server, "Internal decoupling of the builder")
+    roadmap_issue(github_server, "A labelled pull request", pull_request=True)
+    ok("sync")
+    lines = ok("status").output.splitlines()
+    # The one count of roadmap issues (as sync, issues and the report give it).
+    assert lines[0] == "14 roadmap issues (13 open) and 1 labelled pull request"
+    # Counts of each kind next, most pressing first.
+    assert lines[1].startswith("needs attention: 13 roadmap issues linked to no item, ")
+    assert lines[1].index("linked to no item") < lines[1].index("1 stale claim")
+    at = {line: n for n, line in enumerate(lines)}
+    unlinked = at["roadmap issues linked to no item (13):"]
+    stale = at["stale claim (1):"]
+    assert unlinked < stale < at["item with no issue (1):"]
+    # The issue with a suggestion first, with its title and the command that links it.
+    assert lines[unlinked + 1] == (
+        f"  {REPO}#{near} Internal decoupling of the builder — may belong to "
+        "internal-decoupling (similarity 100.0): roadmap link "
+        f"{REPO}#{near} internal-decoupling")
+    assert lines[unlinked + 6] == "  ... and 8 more (roadmap status --json)"
+    assert f"#{numbers['stale']}: @carol's claim" in lines[stale + 1]
+    assert lines[-2].startswith("1 Features") or lines[-1].startswith("1 Features")
+    assert not any(line.startswith("drift") for line in lines)  # no issue is not drift
+
+
+def test_who_tells_someone_idle_from_someone_unknown(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    github_server.add_user("bob")
+    github_server.comment(REPO, n, "bob", "Looks good to me.")
+    ok("sync")
+    idle, unknown = ok("who", "bob").output, ok("who", "nobody").output
+    assert idle == "@bob works on no roadmap issue (no claim, assignment or open pull request)\n"
+    assert unknown.startswith("@nobody: no such person on the roadmap")
+    assert json.loads(ok("who", "--json", "nobody").output) == []
+
+
+def test_who_puts_active_work_first(github_server, cli_env):
+    numbers = _seed_people(github_server)
+    days_ago(github_server, 50)
+    github_server.comment(REPO, roadmap_issue(github_server, "Another old one"), "carol",
+                          "/claim")
+    github_server.clock.set(datetime.now(UTC))
+    github_server.comment(REPO, roadmap_issue(github_server, "Fresh one"), "carol", "/claim")
+    ok("sync")
+    people = who()
+    # carol has one active claim (as alice and bob do) and two stale ones: she leads, and
+    # her active claim comes before her stale ones, whatever the issues' order.
+    assert [p["login"] for p in people] == ["carol", "alice", "bob"]
+    assert [i["stale"] for i in people[0]["issues"]] == [False, True, True]
+    assert numbers["stale"] in [i["number"] for i in people[0]["issues"][1:]]
+    assert ok("who", "carol").output.splitlines()[1].endswith("last activity " +
+                                                              datetime.now(UTC).strftime("%F"))
+
+
+def test_who_puts_people_with_active_work_before_those_with_only_stale_claims(
+        github_server, cli_env):
+    _seed_people(github_server)
+    days_ago(github_server, 50)
+    for title in ("Old two", "Old three"):
+        github_server.comment(REPO, roadmap_issue(github_server, title), "carol", "/claim")
+    github_server.clock.set(datetime.now(UTC))
+    ok("sync")
+    assert [p["login"] for p in who()] == ["alice", "bob", "carol"]
+
+
+def test_available_lists_unclaimed_before_stale_claimed(github_server, cli_env):
+    numbers = _seed_people(github_server)
+    later = roadmap_issue(github_server, "Filed later, nobody on it")
+    ok("sync")
+    found = [i["number"] for i in json.loads(ok("available", "--json").output)]
+    assert found == [numbers["first"], numbers["free"], later, numbers["stale"]]
+
+
+def test_available_says_why_there_is_nothing(github_server, cli_env):
+    n = roadmap_issue(github_server, labels=("roadmap", "area/docs"))
+    ok("sync")
+    assert ok("available", "--label", "nosuch").output == (
+        "no open roadmap issue has the label 'nosuch'\n")
+    github_server.comment(REPO, n, "bob", "/claim")
+    ok("sync")
+    assert ok("available").output == "every open roadmap issue is claimed\n"
+    assert ok("available", "--label", "area/docs").output == (
+        "every open roadmap issue labelled 'area/docs' is claimed\n")
+
+
+def test_link_refuses_an_issue_that_exists_nowhere(github_server, cli_env):
+    roadmap_issue(github_server)
+    ok("sync")
+    result = run("link", "9999", "1.1")
+    assert result.exit_code == 2
+    assert result.stderr == (f"roadmap: {REPO}#9999: no such roadmap issue in the store (give "
+                             "it the 'roadmap' label and run `roadmap sync`); nothing linked\n")
+    assert status_json()["items"][1]["issues"] == [f"{REPO}#1"]
+
+
+def test_force_on_an_active_claim_says_force_is_for_stale_claims(github_server, cli_env):
+    n = roadmap_issue(github_server)
+    github_server.comment(REPO, n, "bob", "/claim")
+    result = run("claim", "--force", str(n))
+    assert result.exit_code == 1
+    assert "--force takes over stale claims only, and this one is active" in result.stderr
+    plain = run("claim", str(n))
+    assert plain.exit_code == 1 and "--force" not in plain.stderr

@@ -201,7 +201,8 @@ def test_report_says_what_the_fixed_store_holds(report):
     runtime, docs = report["sections"]
     assert (runtime["done"], runtime["in_progress"], runtime["planned"]) == (0, 2, 1)
     assert (docs["done"], docs["in_progress"], docs["planned"]) == (2, 1, 0)
-    assert [p["login"] for p in report["people"]] == ["alice", "bob", "carol", "dave"]
+    # Active work first: bob holds only a stale claim (issue 13).
+    assert [p["login"] for p in report["people"]] == ["alice", "carol", "dave", "bob"]
     attention = report["attention"]
     assert [e["login"] for e in attention["stale_claims"]] == ["bob"]
     assert [e["id"] for e in attention["stalled"]] == ["plugin-api"]
@@ -209,8 +210,9 @@ def test_report_says_what_the_fixed_store_holds(report):
     assert [e["id"] for e in attention["drift"]] == ["reference-manual"]
     assert [e["number"] for e in attention["unlinked_issues"]] == [7]
     assert [e["id"] for e in attention["items_without_issue"]] == ["internal-decoupling"]
+    # Unclaimed before stale-claimed (#3, bob's stale claim), good first issues first.
     assert [(i["number"], i["good_first"]) for i in report["help_wanted"]] == [
-        (5, True), (2, False), (3, False), (7, False)]
+        (5, True), (2, False), (7, False), (3, False)]
     assert sorted((c["kind"], c["subject"]) for c in report["changes"]) == [
         ("claimed", f"{REPO}#1"), ("issue added", f"{REPO}#7"), ("issue closed", f"{REPO}#8"),
         ("item started", "faster-startup"), ("item started", "runtime"),
@@ -483,26 +485,47 @@ def test_since_finds_exactly_the_changes_made_between_syncs(github_server, cli_e
     assert changes_of(data) == expected
     assert data["since"] == between[:19] + "Z"
     assert keep not in [int(c["subject"].rpartition("#")[2]) for c in data["changes"]]
-    # Without --since: since the previous report, which was the one just written.
-    assert changes_of(report_json()) == []
+    # Without --since: since the previous recorded report; these previews recorded none.
+    assert changes_of(report_json()) == expected
 
 
-def test_default_since_is_the_previous_report(github_server, cli_env):
+def test_default_since_is_the_previous_recorded_report(github_server, cli_env):
     server = github_server
     first = server.create_issue(REPO, "First", labels=["roadmap"])
     settle(server)
     ok("sync")
-    assert changes_of(report_json()) == []  # the first sync is no change
+    assert changes_of(report_json("--record")) == []  # the first sync is no change
     server.close(REPO, first)
     settle(server)
     ok("sync")
-    assert changes_of(report_json()) == [("issue closed", f"{REPO}#{first}", "completed")]
+    assert changes_of(report_json("--record")) == [
+        ("issue closed", f"{REPO}#{first}", "completed")]
     later = server.create_issue(REPO, "Later", labels=["roadmap"])
     settle(server)
     ok("sync")
     data = report_json()
     assert changes_of(data) == [("issue added", f"{REPO}#{later}", "open")]
     assert not any("History" in w for w in data["warnings"])
+
+
+def test_a_preview_does_not_move_the_next_reports_window(github_server, cli_env):
+    server = github_server
+    first = server.create_issue(REPO, "First", labels=["roadmap"])
+    settle(server)
+    ok("sync")
+    ok("report", "--record")
+    server.close(REPO, first)
+    settle(server)
+    ok("sync")
+    closed = [("issue closed", f"{REPO}#{first}", "completed")]
+    # Printed to the terminal, written to a file, in any format: each one a preview.
+    for args in ((), ("--format", "md"), ("--format", "html", "-o", "preview.html")):
+        ok("report", *args)
+        assert changes_of(report_json()) == closed
+    (cli_env / "ROADMAP.md").write_text("# Roadmap\n\n## First\n\nTracked in #1.\n",
+                                        encoding="utf-8")
+    ok("build")  # the published report is recorded
+    assert changes_of(report_json()) == []
 
 
 def test_report_without_since_and_without_reports_goes_back_seven_days(tmp_path):

@@ -339,7 +339,8 @@ def test_sync_command_json_and_issues(github_server, cli_env):
     (summary,) = json.loads(result.output)
     assert list(summary) == ["repo", "issues_seen", "new", "updated", "dropped", "comments",
                              "requests", "not_modified", "core_points", "search_points",
-                             "rate_limit_remaining", "duration_s", "outcome"]
+                             "rate_limit_remaining", "duration_s", "outcome", "roadmap_issues",
+                             "labelled_pull_requests"]
     assert summary["outcome"] == "ok" and summary["search_points"] == 0
     assert (summary["repo"], summary["new"]) == (REPO, 3)
     listed = json.loads(run("--db", f"sqlite:///{cli_env / 'r.db'}", "issues", "--json").output)
@@ -416,3 +417,46 @@ def test_import_gh_export(cli_env):
     assert bad.exit_code == 2 and bad.stderr.count("\n") == 1
     path.write_text("{not json", encoding="utf-8")
     assert run("--db", db, "import", str(path)).exit_code == 2
+
+
+def test_one_count_of_roadmap_issues_everywhere(github_server, cli_env):
+    """A roadmap issue is an issue with the label; a labelled pull request is counted apart,
+    by sync, `issues` and the report alike (issue 13: 181 seen, 180 listed, 171 reported)."""
+    seed(github_server)
+    github_server.create_issue(REPO, "Labelled pull request", labels=["roadmap"],
+                               pull_request=True)
+    github_server.close(REPO, github_server.create_issue(REPO, "Done", labels=["roadmap"]))
+    db = ("--db", f"sqlite:///{cli_env / 'r.db'}")
+    synced = run(*db, "sync", "--repo", REPO)
+    assert synced.exit_code == 0, synced.stderr
+    assert synced.output.startswith(
+        f"{REPO}: 4 roadmap issues and 1 labelled pull request; 5 read (5 new, ")
+    (summary,) = json.loads(run(*db, "sync", "--repo", REPO, "--json").output)
+    listed = json.loads(run(*db, "issues", "--state", "all", "--json").output)
+    report = json.loads(run(*db, "report", "--format", "json").output)
+    issues_only = [i for i in listed if not i["is_pull_request"]]
+    assert summary["roadmap_issues"] == len(issues_only) == report["totals"]["issues"] == 4
+    assert summary["labelled_pull_requests"] == len(listed) - len(issues_only) == 1
+    assert report["totals"]["open_issues"] == 3
+    assert run(*db, "issues", "--state", "all").output.splitlines()[-1] == (
+        "4 roadmap issues and 1 labelled pull request")
+    assert run(*db, "issues").output.splitlines()[-1] == (
+        "3 roadmap issues and 1 labelled pull request listed, of 4 roadmap issues and "
+        "1 labelled pull request in all (--state all)")
+
+
+def test_issues_prints_a_table(github_server, cli_env):
+    github_server.create_issue(REPO, "Tabs\tin\ta title", labels=["roadmap"],
+                               assignees=["alice"])
+    github_server.create_issue(REPO, "[bold]not markup[/bold]", labels=["roadmap"])
+    db = ("--db", f"sqlite:///{cli_env / 'r.db'}")
+    assert run(*db, "sync", "--repo", REPO).exit_code == 0
+    lines = run(*db, "issues").output.splitlines()
+    assert "\\u0009" not in "".join(lines) and "\t" not in "".join(lines)
+    header = lines[0].split()
+    assert header == ["Issue", "State", "Assignees", "Title"]
+    rows = [line for line in lines[2:] if line.startswith(REPO)]
+    assert len(rows) == 2
+    title_at = lines[0].index("Title")
+    assert {row[title_at:] for row in rows} == {"Tabs in a title", "[bold]not markup[/bold]"}
+    assert "@alice" in next(row for row in rows if "Tabs" in row)

@@ -340,8 +340,21 @@ def issues_command(ctx: click.Context, state: str, as_json: bool) -> None:
     """List the synced roadmap issues from the store."""
     from roadmap.cli.output import render_issues, render_json
 
-    found = _store(ctx).load_issues(state)
-    click.echo(render_json([i.to_dict() for i in found]) if as_json else render_issues(found))
+    store = _store(ctx)
+    found = store.load_issues(state)
+    if as_json:
+        click.echo(render_json([i.to_dict() for i in found]))
+        return
+    every = found if state == "all" else store.load_issues("all")
+    pulls = sum(i.is_pull_request for i in every)
+    click.echo(render_issues(found, _width(), (len(every) - pulls, pulls)), nl=False)
+
+
+def _width() -> int | None:
+    """The terminal's width, or None (no wrapping) when the output is piped."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 @main.command("import")
@@ -436,10 +449,12 @@ def _default_repo(ctx: click.Context, repo: str | None) -> str | None:
 def who(ctx: click.Context, login: str | None, as_json: bool) -> None:
     """Who is working on what: each person's issues, since when, last activity, stale or not."""
     from roadmap.cli.output import render_json, render_who
-    from roadmap.track.overview import who_view
+    from roadmap.track.overview import known_login, who_view
 
-    view = who_view(_overview(ctx), login)
-    click.echo(render_json(view) if as_json else render_who(view))
+    overview = _overview(ctx)
+    view = who_view(overview, login)
+    click.echo(render_json(view) if as_json else render_who(
+        view, login, login is not None and known_login(overview, login)))
 
 
 @main.command()
@@ -449,10 +464,12 @@ def who(ctx: click.Context, login: str | None, as_json: bool) -> None:
 def available(ctx: click.Context, label: str | None, as_json: bool) -> None:
     """Open roadmap issues nobody holds an active claim on; good first issues first."""
     from roadmap.cli.output import render_available, render_json
-    from roadmap.track.overview import available_view
+    from roadmap.track.overview import available_view, nothing_available
 
-    view = available_view(_overview(ctx), label)
-    click.echo(render_json(view) if as_json else render_available(view))
+    overview = _overview(ctx)
+    view = available_view(overview, label)
+    click.echo(render_json(view) if as_json else render_available(
+        view, "" if view else nothing_available(overview, label)))
 
 
 @main.command()
@@ -579,9 +596,19 @@ def _manual_link(ctx: click.Context, ref: str, item: str, repo: str | None,
     if match is None:
         raise InputError(f"no roadmap item {item!r} (give an id, number or title; "
                          "see `roadmap parse`)")
+    if action == "link" and not _on_roadmap(store, target, number):
+        raise InputError(f"{target}#{number}: no such roadmap issue in the store (give it the "
+                         f"{_config(ctx).label!r} label and run `roadmap sync`); nothing linked")
     store.save_manual_link(match.id, target, number, action)
     verb = "linked to" if action == "link" else "unlinked from"
     click.echo(terminal_safe(f"{target}#{number} {verb} {match.id} ({match.title})"))
+
+
+def _on_roadmap(store: Store, repo: str, number: int) -> bool:
+    """Whether the store holds `repo#number` as a roadmap issue (a link to any other
+    would count nowhere: an issue that exists nowhere is refused, issue 13)."""
+    return any(i.number == number and i.repo.lower() == repo.lower()
+               for i in store.load_issues("all"))
 
 
 @main.command()
@@ -594,9 +621,12 @@ def _manual_link(ctx: click.Context, ref: str, item: str, repo: str | None,
               help="Write to FILE instead of standard output.")
 @click.option("--template", type=click.Path(path_type=Path, dir_okay=False),
               help="Your own Jinja2 template for md or html.")
+@click.option("--record", is_flag=True,
+              help="Record this as a published report: the next report's changes start "
+                   "here (`roadmap build` records its own).")
 @click.pass_context
 def report(ctx: click.Context, fmt: str, since: str | None, output: Path | None,
-           template: Path | None) -> None:
+           template: Path | None, record: bool) -> None:
     """A status report: progress, who works on what, attention, help wanted, changes."""
     import shutil
 
@@ -619,7 +649,8 @@ def report(ctx: click.Context, fmt: str, since: str | None, output: Path | None,
         click.echo(text, nl=not text.endswith("\n"))
     else:
         output.write_text(text, encoding="utf-8")
-    store.save_report(now, fmt)
+    if record:  # a preview is read-only: it must not move the next report's window
+        store.save_report(now, fmt)
 
 
 def _roadmap_title(config: Config) -> str | None:

@@ -81,27 +81,72 @@ def render_build(outcome: BuildOutcome) -> str:
     return "\n".join(parts)
 
 
-def render_issues(issues: list[StoredIssue]) -> str:
-    """A table of issues: reference, state, assignees, title."""
+def render_issues(issues: list[StoredIssue], width: int | None = None,
+                  total: tuple[int, int] | None = None) -> str:
+    """A table of issues: reference, state, assignees, title; then how many, and how many
+    in all (`total`: roadmap issues, labelled pull requests) when only some are listed."""
     if not issues:
-        return "no roadmap issues in the store (run `roadmap sync` or `roadmap import`)"
-    lines = []
+        return "no roadmap issues in the store (run `roadmap sync` or `roadmap import`)\n"
+    import io
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
+    for column in ("Issue", "State", "Assignees", "Title"):
+        table.add_column(column, overflow="fold", no_wrap=column != "Title")
     for issue in issues:
-        who = ",".join(f"@{a}" for a in issue.assignees) or "-"
+        who = ", ".join(f"@{a}" for a in issue.assignees) or "-"
         kind = "PR " if issue.is_pull_request else ""
-        lines.append(f"{issue.repo}#{issue.number}\t{issue.state}\t{who}\t{kind}"
-                     f"{' '.join(issue.title.split())}")
-    return terminal_safe("\n".join(lines))
+        # Text, never markup: a title's `[bold]` stays text; terminal_safe shows controls.
+        table.add_row(*(Text(terminal_safe(cell)) for cell in (
+            f"{issue.repo}#{issue.number}", issue.state, who,
+            kind + " ".join(issue.title.split()))))
+    out = io.StringIO()
+    Console(file=out, width=width or 10_000, no_color=True, color_system=None, emoji=False,
+            markup=False, highlight=False, legacy_windows=False).print(table)
+    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    return "\n".join([*lines, _issues_tail(issues, total)]) + "\n"
+
+
+def _issues_tail(issues: list[StoredIssue], total: tuple[int, int] | None) -> str:
+    """The one count of roadmap issues (labelled pull requests apart), and of all when only
+    some are listed."""
+    pulls = sum(i.is_pull_request for i in issues)
+    tail = _plural(len(issues) - pulls, "roadmap issue")
+    if pulls:
+        tail += f" and {_plural(pulls, 'labelled pull request')}"
+    if total is not None and total != (len(issues) - pulls, pulls):
+        tail += (f" listed, of {_plural(total[0], 'roadmap issue')} and "
+                 f"{_plural(total[1], 'labelled pull request')} in all (--state all)")
+    return tail
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _day(text: str | None) -> str:
     return (text or "?")[:10]
 
 
-def render_who(people: list[dict[str, Any]]) -> str:
-    """Each person, then their issues: item, since, last activity, stale or not."""
+def render_who(people: list[dict[str, Any]], login: str | None = None,
+               known: bool = True) -> str:
+    """Each person, then their issues: item, since, last activity, stale or not.
+
+    With nobody to show, says which is true: nobody works on anything; `login` works on
+    no roadmap issue (though the store knows them); or the store has never seen `login`.
+    """
     if not people:
-        return "nobody is working on a roadmap issue (as far as the store knows)"
+        if login is None:
+            return "nobody is working on a roadmap issue (as far as the store knows)"
+        name = login.lstrip("@")
+        if known:
+            return f"@{name} works on no roadmap issue (no claim, assignment or open pull request)"
+        return (f"@{name}: no such person on the roadmap (not an author, assignee, commenter "
+                "or pull request author of any roadmap issue in the store)")
     lines = []
     for person in people:
         issues = person["issues"]
@@ -115,10 +160,11 @@ def render_who(people: list[dict[str, Any]]) -> str:
     return terminal_safe("\n".join(lines))
 
 
-def render_available(issues: list[dict[str, Any]]) -> str:
-    """Open issues free to take, with their item and any stale claim."""
+def render_available(issues: list[dict[str, Any]], empty: str = "") -> str:
+    """Open issues free to take, with their item and any stale claim; `empty` says why
+    there are none."""
     if not issues:
-        return "no open roadmap issue is free: every one is claimed (or none are synced)"
+        return terminal_safe(empty or "no open roadmap issue is free")
     lines = []
     for i in issues:
         item = f" [{i['item']}]" if i["item"] else ""
@@ -136,27 +182,60 @@ def _bar(counts: dict[str, int], width: int = 20) -> str:
     return "#" * done + "=" * moving + "." * max(0, width - done - moving)
 
 
+#: What needs a maintainer, most pressing first: (key, one, many).
+_ATTENTION = (
+    ("unlinked_issues", "roadmap issue linked to no item", "roadmap issues linked to no item"),
+    ("drift", "disagreement between the roadmap and its issues",
+     "disagreements between the roadmap and its issues"),
+    ("conflicts", "conflict", "conflicts"),
+    ("stalled", "stalled item", "stalled items"),
+    ("stale_claims", "stale claim", "stale claims"),
+    ("items_without_issue", "item with no issue", "items with no issue"),
+)
+#: How many of each kind `status` shows; `--json` has them all.
+STATUS_TOP = 5
+
+
 def render_status(view: dict[str, Any]) -> str:
-    """Progress per top-level item, who, and what needs attention."""
-    items = view["items"]
-    top = [i for i in items if i["parent"] is None]
+    """One screen, in the order a maintainer acts: how many of each kind of problem, the
+    first few of each, then progress per top-level item."""
+    attention, held = view["attention"], view["counts"]
+    counts = [(key, len(attention[key]), one if len(attention[key]) == 1 else many)
+              for key, one, many in _ATTENTION if attention[key]]
+    lines = [f"{_plural(held['roadmap_issues'], 'roadmap issue')} ({held['open_issues']} open)"
+             f" and {_plural(held['labelled_pull_requests'], 'labelled pull request')}",
+             "needs attention: " + ", ".join(f"{n} {words}" for _, n, words in counts)
+             if counts else "nothing needs attention"]
+    for key, count, words in counts:
+        lines += ["", f"{words} ({count}):", *_attention_lines(view, key)]
+        if count > STATUS_TOP:
+            lines.append(f"  ... and {count - STATUS_TOP} more (roadmap status --json)")
+    lines += ["", *_progress_lines(view["items"])]
+    return terminal_safe("\n".join(lines).rstrip())
+
+
+def _attention_lines(view: dict[str, Any], key: str) -> list[str]:
+    entries = view["attention"][key][:STATUS_TOP]
+    if key != "unlinked_issues":
+        return [f"  {entry}" for entry in entries]
+    best = {s["issue"]: s for s in view["suggestions"]}
     lines = []
-    for item in top:
+    for ref in entries:
+        line = f"  {ref} {' '.join(view['issue_titles'].get(ref, '').split())}".rstrip()
+        if ref in best:
+            line += (f" — may belong to {best[ref]['item']} (similarity "
+                     f"{best[ref]['score']}): roadmap link {ref} {best[ref]['item']}")
+        lines.append(line)
+    return lines
+
+
+def _progress_lines(items: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for item in (i for i in items if i["parent"] is None):
         counts = item["progress"]
         total = sum(counts.values())
         head = f"{item['number']} {item['title']}" if item["number"] else item["title"]
         who = " ".join(f"@{p}" for p in item["people"])
         lines.append(f"{head[:48]:<48} [{_bar(counts)}] {counts.get('done', 0)}/{total} done"
                      f"  {item['status']}  {who}".rstrip())
-    attention = view["attention"]
-    labels = {"stale_claims": "stale claim", "stalled": "stalled item", "conflicts": "conflict",
-              "unlinked_issues": "roadmap issue linked to no item", "drift": "drift"}
-    notes = [f"  {labels[key]}: {entry}" for key in labels for entry in attention[key]]
-    if notes:
-        lines += ["", "needs attention:", *notes[:30]]
-        if len(notes) > 30:
-            lines.append(f"  ... and {len(notes) - 30} more (see --json)")
-    for suggestion in view["suggestions"][:10]:
-        lines.append(f"  suggestion: {suggestion['issue']} may belong to {suggestion['item']} "
-                     f"(similarity {suggestion['score']}); `roadmap link` to confirm")
-    return terminal_safe("\n".join(lines) or "no roadmap items")
+    return lines or ["no roadmap items"]

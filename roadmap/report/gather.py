@@ -31,7 +31,6 @@ DEFAULT_SINCE = timedelta(days=7)
 _DURATION = re.compile(r"^(\d{1,6})\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _CLAIM_KINDS = ("claimed", "released", "claim went stale", "claim active again")
-_NO_ISSUE = "no issue linked"
 
 
 def parse_since(text: str, now: datetime) -> datetime:
@@ -171,13 +170,12 @@ def _attention(overview: Overview) -> dict[str, list[dict[str, Any]]]:
             for r in overview.records for c in overview.claims[r.ref] if c.stale],
         "stalled": [{**_item(s), "last_activity": stamp(s.last_activity)}
                     for s in leaves if s.status == "stalled"],
-        "drift": [{**_item(s), "detail": d} for s in overview.items for d in s.drift
-                  if d != _NO_ISSUE],
+        "drift": [{**_item(s), "detail": d} for s in overview.items for d in s.drift],
         "conflicts": [{**_issue(by_ref[ref]), "detail": detail} for ref, _, detail in
                       (c.partition(": ") for c in overview.conflicts) if ref in by_ref],
         "unlinked_issues": [{**_issue(r), "suggested_item": suggested.get(r.ref)}
                             for r in overview.unlinked if not r.is_pull_request],
-        "items_without_issue": [_item(s) for s in leaves if _NO_ISSUE in s.drift],
+        "items_without_issue": [_item(s) for s in leaves if s.no_issue],
     }
 
 

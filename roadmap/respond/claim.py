@@ -78,7 +78,10 @@ def claim_issue(store: Store, client: GitHubClient, repo: str, number: int, *, l
     claims = derive_claims(record, now, expiry_days, patterns)
     others = [c for c in claims if c.login.lower() != me.lower()]
     if any(not c.stale for c in others):
-        raise ProblemsFound(refusal(record, next(c for c in others if not c.stale)))
+        refused = refusal(record, next(c for c in others if not c.stale))
+        if force:
+            refused += "; --force takes over stale claims only, and this one is active"
+        raise ProblemsFound(refused)
     if others and not force:
         holder = others[0]
         raise ProblemsFound(f"{record.ref}: @{holder.login}'s claim is stale (no activity "

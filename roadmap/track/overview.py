@@ -53,13 +53,18 @@ def stamp(moment: datetime | None) -> str | None:
 
 
 def who_view(overview: Overview, login: str | None = None) -> list[dict[str, Any]]:
-    """Each person with the issues they work on, since when, last activity, stale or not."""
+    """Each person with the issues they work on, since when, last activity, stale or not.
+
+    Active work first: people by how many active claims they hold, then how many in all;
+    each person's active claims before their stale ones.
+    """
     people: dict[str, list[dict[str, Any]]] = {}
     names: dict[str, str] = {}
+    wanted = login.lower().lstrip("@") if login else None
     for record in overview.records:
         for claim in overview.claims[record.ref]:
             key = claim.login.lower()
-            if login and key != login.lower().lstrip("@"):
+            if wanted and key != wanted:
                 continue
             names.setdefault(key, claim.login)
             people.setdefault(key, []).append({
@@ -68,8 +73,28 @@ def who_view(overview: Overview, login: str | None = None) -> list[dict[str, Any
                 "since": stamp(claim.since), "last_activity": stamp(claim.last_activity),
                 "stale": claim.stale,
             })
+    for issues in people.values():
+        issues.sort(key=lambda i: i["stale"])  # stable: issue order within each kind
+
+    def busiest(entry: tuple[str, list[dict[str, Any]]]) -> tuple[int, int, str]:
+        key, issues = entry
+        return -sum(not i["stale"] for i in issues), -len(issues), key
+
     return [{"login": names[key], "issues": issues}
-            for key, issues in sorted(people.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+            for key, issues in sorted(people.items(), key=busiest)]
+
+
+def known_login(overview: Overview, login: str) -> bool:
+    """Whether `login` appears anywhere in the roadmap's issues: as an author, assignee,
+    commenter, in an event, or as a pull request's author."""
+    key = login.lower().lstrip("@")
+    for record in overview.records:
+        names = [record.author, *record.assignees, *(c.author for c in record.comments),
+                 *(e.actor for e in record.events), *(e.subject for e in record.events),
+                 *(p.author for p in record.pulls)]
+        if any((name or "").lower() == key for name in names):
+            return True
+    return False
 
 
 def available_view(overview: Overview, label: str | None = None) -> list[dict[str, Any]]:
@@ -92,7 +117,24 @@ def available_view(overview: Overview, label: str | None = None) -> list[dict[st
                 "last_activity": stamp(stale.last_activity), "stale": stale.stale,
             },
         })
-    return sorted(found, key=lambda e: (not _good_first(e["labels"]), e["repo"], e["number"]))
+    # Good first issues first; in each group the unclaimed before the stale-claimed.
+    return sorted(found, key=lambda e: (not _good_first(e["labels"]), e["claim"] is not None,
+                                        e["repo"], e["number"]))
+
+
+def nothing_available(overview: Overview, label: str | None = None) -> str:
+    """Why `available_view` is empty, in a true sentence."""
+    open_issues = [r for r in overview.records if r.state == "open" and not r.is_pull_request]
+    if not overview.records:
+        return "no roadmap issues in the store (run `roadmap sync` or `roadmap import`)"
+    if not open_issues:
+        return "no open roadmap issue: every one is closed"
+    if label:
+        wanted = label.lower()
+        if not any(wanted in (name.lower() for name in r.labels) for r in open_issues):
+            return f"no open roadmap issue has the label {label!r}"
+        return f"every open roadmap issue labelled {label!r} is claimed"
+    return "every open roadmap issue is claimed"
 
 
 def _good_first(labels: list[str]) -> bool:
@@ -114,17 +156,28 @@ def status_view(overview: Overview) -> dict[str, Any]:
             "issue_sub_issues": {r.ref: r.sub_issues.to_dict() for r in state.issues
                                  if r.sub_issues},
         })
-    stale = [f"{r.ref}: @{c.login}'s claim has had no activity since {stamp(c.last_activity)}"
-             for r in overview.records for c in overview.claims[r.ref] if c.stale]
+    suggested = {f"{s.repo}#{s.number}": s for s in overview.suggestions}
+    # Issues with a suggestion first (best first): one `roadmap link` away from linked.
+    unlinked = sorted((r for r in overview.unlinked if not r.is_pull_request),
+                      key=lambda r: -(suggested[r.ref].score or 0) if r.ref in suggested else 1)
+    stale = sorted(((r, c) for r in overview.records for c in overview.claims[r.ref]
+                    if c.stale), key=lambda rc: rc[1].last_activity)
+    issues = [r for r in overview.records if not r.is_pull_request]
     return {
+        "counts": {"roadmap_issues": len(issues),
+                   "open_issues": sum(r.state == "open" for r in issues),
+                   "labelled_pull_requests": len(overview.records) - len(issues)},
         "items": items,
         "attention": {
-            "stale_claims": stale,
-            "stalled": [f"{s.item.id}" for s in overview.items if s.status == "stalled"],
-            "conflicts": overview.conflicts,
-            "unlinked_issues": [r.ref for r in overview.unlinked],
+            "unlinked_issues": [r.ref for r in unlinked],
             "drift": [f"{s.item.id}: {d}" for s in overview.items for d in s.drift],
+            "conflicts": overview.conflicts,
+            "stalled": [f"{s.item.id}" for s in overview.items if s.status == "stalled"],
+            "stale_claims": [f"{r.ref}: @{c.login}'s claim has had no activity since "
+                             f"{stamp(c.last_activity)}" for r, c in stale],
+            "items_without_issue": [s.item.id for s in overview.items if s.no_issue],
         },
         "suggestions": [{"issue": f"{s.repo}#{s.number}", "item": s.item_id, "score": s.score}
-                        for s in overview.suggestions],
+                        for s in sorted(overview.suggestions, key=lambda s: -(s.score or 0))],
+        "issue_titles": {r.ref: r.title for r in unlinked},
     }

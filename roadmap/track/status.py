@@ -46,6 +46,8 @@ class ItemState:
     #: The sub-issues of its issues (and of its children's), summed: GitHub's breakdown of
     #: the work, None when none of them has sub-issues.
     sub_issues: SubIssues | None = None
+    #: A leaf item no issue is linked to (not drift: nothing disagrees yet).
+    no_issue: bool = False
 
 
 def summed(summaries: list[SubIssues | None]) -> SubIssues | None:
@@ -144,7 +146,7 @@ def _drift(item: StatusItem, issues: list[IssueRecord]) -> list[str]:
 
 
 def _roll_up(states: list[ItemState]) -> None:
-    """Parents take their children's progress; a leaf with no issue is drift."""
+    """Parents take their children's progress; a leaf with no issue is marked."""
     by_id = {s.item.id: s for s in states}
     for state in states:
         if state.item.parent in by_id:
@@ -153,7 +155,7 @@ def _roll_up(states: list[ItemState]) -> None:
         kids = [by_id[c] for c in state.children]
         if not kids:
             if not state.issues and state.item.declared not in ("done", "dropped"):
-                state.drift.append("no issue linked")
+                state.no_issue = True
             continue
         statuses = {k.status for k in kids} | ({state.status} if state.issues else set())
         state.status = _combined(statuses, state.item.declared)
