@@ -9,6 +9,7 @@ import pytest
 from roadmap.store import Store
 from roadmap.store.answers import (
     MAX_ATTEMPTS,
+    drop_pending_answers,
     drop_reservation,
     finish_delivery,
     load_answer,
@@ -68,3 +69,13 @@ def test_deliveries_are_kept_once_and_worked_in_order(store):
         finish_delivery(store, second.seq, "GitHub unreachable", NOW, failed=True)
     assert load_next_delivery(store) is None
     assert load_delivery_counts(store) == {"done": 1, "failed": 1}
+
+
+def test_a_starting_receiver_drops_what_a_dead_one_left_pending(store):
+    assert reserve_answer(store, "comment:acme/widgets:9", "acme/widgets", 1, NOW)
+    assert reserve_answer(store, "comment:acme/widgets:10", "acme/widgets", 1, NOW)
+    save_answer(store, "comment:acme/widgets:10", "claimed", None)
+    assert drop_pending_answers(store) == 1
+    assert load_answer(store, "comment:acme/widgets:9") is None
+    assert load_answer_counts(store) == {"claimed": 1}
+    assert drop_pending_answers(store) == 0

@@ -321,6 +321,27 @@ def test_unclaim_without_a_claim_says_so(github_server, answer, project):
         "@carol: you hold no claim on this issue, so there is nothing to release.")
 
 
+def test_a_claim_after_an_unclaim_is_a_claim_though_the_answers_lag(github_server, answer,
+                                                                    project):
+    """alice claims, lets go and claims again while the answers lag behind her (a backlog):
+    the assignment answering her first claim lands between her `/unclaim` and her second
+    `/claim`, and is no claim of hers after the release."""
+    n = roadmap_issue(github_server)
+    said = []
+    for body in ("/claim", "/unclaim"):
+        github_server.clock.advance(1)
+        said.append(github_server.comment(REPO, n, "alice", body))
+    github_server.clock.advance(1)
+    answer.send("issue_comment", comment_payload(github_server, REPO, said[0]))
+    github_server.clock.advance(1)
+    said.append(github_server.comment(REPO, n, "alice", "/claim"))
+    for comment_id in said[1:]:
+        answer.send("issue_comment", comment_payload(github_server, REPO, comment_id))
+    assert [b.rsplit("\n\n", 1)[1] for b in bot_comments(github_server, n)] == [
+        marker(said[0], "claimed"), marker(said[1], "released"), marker(said[2], "claimed")]
+    assert assignees(github_server, n) == ["alice"]
+
+
 def test_claiming_again_while_holding_changes_nothing(github_server, answer, project):
     n = roadmap_issue(github_server)
     claim(github_server, answer, n, "alice")

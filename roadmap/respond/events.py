@@ -267,9 +267,13 @@ def answers_on(responder: Responder, record: IssueRecord) -> dict[int, str]:
 def by_answerer(responder: Responder, comment: RemoteComment) -> bool:
     """Whether a comment is a bot's or the token's own account's: only their markers are
     believed (anyone else could type one, to hide someone's claim or a reminder)."""
-    author = (comment.author or "").lower()
-    return comment.author_is_bot or author.endswith("[bot]") or (
-        author == responder.own_login().lower())
+    return comment.author_is_bot or is_answerer(responder, comment.author or "")
+
+
+def is_answerer(responder: Responder, login: str) -> bool:
+    """Whether `login` is a bot (a `[bot]` login) or the token's own account."""
+    return login.lower().endswith("[bot]") or (
+        bool(login) and login.lower() == responder.own_login().lower())
 
 
 def began_on_record(record: IssueRecord, claim: Claim) -> bool:
@@ -299,7 +303,7 @@ def decide(responder: Responder, record: IssueRecord, comment: RemoteComment,
     if record.state == "closed":
         return Decision("closed", lambda _: text.render_closed(terms, login))
     at = comment.updated_at
-    then = before(record, comment)
+    then = before(record, comment, lambda actor: is_answerer(responder, actor))
     then.comments = [c for c in then.comments if c.id not in (refused or set())]
     claims = derive_claims(then, at, config.claim_expiry_days, responder.patterns)
     mine = [c for c in claims if c.login.lower() == login.lower()]
@@ -340,20 +344,27 @@ def _release(terms: Terms, record: IssueRecord, login: str, mine: list[Claim]) -
                     unassign=[login] if assigned else [])
 
 
-def before(record: IssueRecord, comment: RemoteComment) -> IssueRecord:
+def before(record: IssueRecord, comment: RemoteComment,
+           ours: Callable[[str], bool] = lambda _: False) -> IssueRecord:
     """The issue as it stood when `comment` was made: earlier comments and events only,
     and the assignees of then (one with no assignment event predates the history).
 
     An event in the comment's second comes after it, as claims order them: GitHub's
     times are whole seconds, and this tool's own assignment, made in answer, is often in
-    that second (a retry after a failed answer must not read it as an earlier claim)."""
+    that second (a retry after a failed answer must not read it as an earlier claim).
+    This tool's assignments of others (`ours(actor)`) are left out: each answers a claim
+    the comments already show, and made late (a backlog) it would read as a claim after
+    the claimant's own `/unclaim`."""
     at, order = comment.created_at, (comment.created_at, comment.id)
-    events = [e for e in record.events if e.created_at < at]
+    answered = {e.id for e in record.events if e.event == "assigned" and e.actor and
+                ours(e.actor) and (e.subject or "").lower() != e.actor.lower()}
+    events = [e for e in record.events if e.created_at < at and e.id not in answered]
     assigned_later = {(e.subject or "").lower() for e in record.events
                       if e.event == "assigned" and e.created_at >= at}
     assigned_then = {(e.subject or "").lower() for e in events if e.event == "assigned"}
-    assignees = [a for a in record.assignees
-                 if a.lower() in assigned_then or a.lower() not in assigned_later]
+    by_answers = {(e.subject or "").lower() for e in record.events if e.id in answered}
+    assignees = [a for a in record.assignees if a.lower() in assigned_then or (
+        a.lower() not in assigned_later and a.lower() not in by_answers)]
     comments = [c for c in record.comments if (c.created_at, c.id) < order]
     return replace(record, comments=comments, events=events, assignees=assignees)
 

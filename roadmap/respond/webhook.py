@@ -29,6 +29,7 @@ from roadmap.respond.events import Outcome, Responder, parse_event
 from roadmap.respond.route import respond
 from roadmap.store import Store
 from roadmap.store.answers import (
+    drop_pending_answers,
     finish_delivery,
     load_delivery_counts,
     load_next_delivery,
@@ -279,6 +280,9 @@ def serve_webhooks(responder: Responder, secret: bytes, host: str = "127.0.0.1",
 
         return sweep(responder)
 
+    left = drop_pending_answers(responder.store)
+    if left:
+        report(f"{left} answer(s) left half-done by a stop are tried again")
     worker = Worker(responder.store, handle, report,
                     sweep if responder.config.housekeeping.sweeps else None)
     try:

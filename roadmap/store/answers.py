@@ -52,6 +52,15 @@ def drop_reservation(store: Store, key: str) -> None:
         session.execute(delete(Answer).where(Answer.key == key, Answer.kind == "pending"))
 
 
+def drop_pending_answers(store: Store) -> int:
+    """Drop every reservation still pending: a receiver starting owns its store, so they
+    were left by one that died while answering. How many were dropped. (Whether such an
+    answer reached GitHub, its marker there tells the next attempt.)"""
+    with store.session() as session:
+        dropped = session.execute(delete(Answer).where(Answer.kind == "pending"))
+        return int(getattr(dropped, "rowcount", 0) or 0)
+
+
 def load_answer(store: Store, key: str) -> str | None:
     """The kind of answer given to `key`, "pending", or None."""
     with store.session() as session:
