@@ -153,6 +153,10 @@ def post(port: int, body: bytes, delivery: str) -> tuple[int, float]:
 # -- the run --------------------------------------------------------------------------------------
 
 
+#: The answer each comment of the plan should get, by its body.
+EXPECTED = {"/claim": "claimed", "I'd like to work on this": "refused", "/unclaim": "released"}
+
+
 def comment_plan(count: int, issues: int) -> list[tuple[int, str, str]]:
     """Round robin over the issues: a claim, another person's claim, the first's release."""
     plan = []
@@ -214,7 +218,16 @@ def _load(server: ServerProcess, receiver: subprocess.Popen[bytes], port: int, d
     rss.append((time.monotonic() - start, rss_kib(receiver.pid)))
     return {"deliveries": deliveries, "redeliveries": redeliveries, "rate": rate,
             "sending_s": sending, "drained_s": drained, "statuses": statuses,
-            "latency_ms": sorted(t * 1000 for t in latencies), "audit": audit, "rss": rss}
+            "latency_ms": sorted(t * 1000 for t in latencies), "audit": audit, "rss": rss,
+            "expected": _expected(plan)}
+
+
+def _expected(plan: list[tuple[int, str, str]]) -> dict[str, int]:
+    """The answers' kinds the plan should get, however far the answers lag behind."""
+    kinds: dict[str, int] = {}
+    for _, _, body in plan:
+        kinds[EXPECTED[body]] = kinds.get(EXPECTED[body], 0) + 1
+    return kinds
 
 
 def report(result: dict[str, Any]) -> bool:
@@ -234,10 +247,13 @@ def report(result: dict[str, Any]) -> bool:
     print(f"  receiver RSS: start {rss[0][1] / 1024:.1f} MiB, first half max "
           f"{early / 1024:.1f} MiB, second half max {late / 1024:.1f} MiB, end "
           f"{rss[-1][1] / 1024:.1f} MiB")
-    ok = (audit["once"] == audit["comments"] and not audit["twice_or_more"]
+    right = audit["kinds"] == result["expected"]
+    print(f"  kinds as the plan expects ({result['expected']}): {'yes' if right else 'NO'}")
+    ok = (right and audit["once"] == audit["comments"] and not audit["twice_or_more"]
           and result["statuses"].get(202, 0) == result["deliveries"] - result["redeliveries"]
           and late <= early * 1.15 and latency[-1] < 10_000)
-    print("  verdict:", "ok" if ok else "MISSED (exactly once, no loss, flat memory, < 10 s)")
+    print("  verdict:", "ok" if ok else "MISSED (exactly once, the expected answers, no loss, "
+                                        "flat memory, < 10 s)")
     return ok
 
 

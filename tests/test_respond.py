@@ -321,25 +321,36 @@ def test_unclaim_without_a_claim_says_so(github_server, answer, project):
         "@carol: you hold no claim on this issue, so there is nothing to release.")
 
 
-def test_a_claim_after_an_unclaim_is_a_claim_though_the_answers_lag(github_server, answer,
-                                                                    project):
-    """alice claims, lets go and claims again while the answers lag behind her (a backlog):
-    the assignment answering her first claim lands between her `/unclaim` and her second
-    `/claim`, and is no claim of hers after the release."""
+def test_answers_lagging_behind_claims_and_releases_read_them_in_order(github_server, answer,
+                                                                      project):
+    """alice claims, lets go and claims again, bob asks, alice lets go, while the answers lag
+    (a backlog): each of the tool's assignments and unassignments lands after the next
+    comment is made, and none reads as a claim or a release of its own."""
     n = roadmap_issue(github_server)
-    said = []
-    for body in ("/claim", "/unclaim"):
+    said: list[int] = []
+
+    def comment(login: str, body: str) -> None:
         github_server.clock.advance(1)
-        said.append(github_server.comment(REPO, n, "alice", body))
-    github_server.clock.advance(1)
-    answer.send("issue_comment", comment_payload(github_server, REPO, said[0]))
-    github_server.clock.advance(1)
-    said.append(github_server.comment(REPO, n, "alice", "/claim"))
-    for comment_id in said[1:]:
-        answer.send("issue_comment", comment_payload(github_server, REPO, comment_id))
+        said.append(github_server.comment(REPO, n, login, body))
+
+    def answer_next() -> None:
+        github_server.clock.advance(1)
+        answered = len(bot_comments(github_server, n))
+        answer.send("issue_comment", comment_payload(github_server, REPO, said[answered]))
+
+    comment("alice", "/claim")
+    comment("alice", "/unclaim")
+    answer_next()  # alice assigned after her /unclaim
+    comment("alice", "/claim")
+    answer_next()  # alice unassigned after her second /claim
+    comment("bob", "/claim")
+    comment("alice", "/unclaim")
+    for _ in range(3):
+        answer_next()
+    kinds = ["claimed", "released", "claimed", "refused", "released"]
     assert [b.rsplit("\n\n", 1)[1] for b in bot_comments(github_server, n)] == [
-        marker(said[0], "claimed"), marker(said[1], "released"), marker(said[2], "claimed")]
-    assert assignees(github_server, n) == ["alice"]
+        marker(c, kind) for c, kind in zip(said, kinds, strict=True)]
+    assert assignees(github_server, n) == []
 
 
 def test_claiming_again_while_holding_changes_nothing(github_server, answer, project):

@@ -352,17 +352,19 @@ def before(record: IssueRecord, comment: RemoteComment,
     An event in the comment's second comes after it, as claims order them: GitHub's
     times are whole seconds, and this tool's own assignment, made in answer, is often in
     that second (a retry after a failed answer must not read it as an earlier claim).
-    This tool's assignments of others (`ours(actor)`) are left out: each answers a claim
-    the comments already show, and made late (a backlog) it would read as a claim after
-    the claimant's own `/unclaim`."""
+    This tool's assignments and unassignments of others (`ours(actor)`) are left out:
+    each answers a claim or a release the comments already show, and made late (a
+    backlog) it would read as a claim after the claimant's `/unclaim`, or a release after
+    their next `/claim`."""
     at, order = comment.created_at, (comment.created_at, comment.id)
-    answered = {e.id for e in record.events if e.event == "assigned" and e.actor and
-                ours(e.actor) and (e.subject or "").lower() != e.actor.lower()}
+    answered = {e.id for e in record.events if e.event in ("assigned", "unassigned") and
+                e.actor and ours(e.actor) and (e.subject or "").lower() != e.actor.lower()}
     events = [e for e in record.events if e.created_at < at and e.id not in answered]
     assigned_later = {(e.subject or "").lower() for e in record.events
                       if e.event == "assigned" and e.created_at >= at}
     assigned_then = {(e.subject or "").lower() for e in events if e.event == "assigned"}
-    by_answers = {(e.subject or "").lower() for e in record.events if e.id in answered}
+    by_answers = {(e.subject or "").lower() for e in record.events
+                  if e.id in answered and e.event == "assigned"}
     assignees = [a for a in record.assignees if a.lower() in assigned_then or (
         a.lower() not in assigned_later and a.lower() not in by_answers)]
     comments = [c for c in record.comments if (c.created_at, c.id) < order]
