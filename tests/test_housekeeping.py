@@ -240,3 +240,24 @@ def test_a_reminders_marker_typed_by_a_person_hides_no_reminder(github_server, p
     sweep(project)
     (body,) = bot_comments(github_server, n)
     assert body.startswith("@bob: a friendly reminder: ")
+
+
+@pytest.mark.settings(RELEASE)
+def test_a_dry_run_round_prints_the_calls_and_writes_nothing(github_server, project):
+    n = claimed_by_bob(github_server, 40)
+    github_server.log.clear()
+    (project / "schedule.json").write_text(json.dumps({"schedule": "17 6 * * *"}),
+                                           encoding="utf-8")
+    result = run("respond", "--event", "schedule.json", "--event-name", "schedule",
+                 "--dry-run")
+    assert result.exit_code == 0, result.output + result.stderr
+    lines = result.output.splitlines()
+    assert lines[0] == f"DELETE /repos/{REPO}/issues/{n}/assignees ['bob']"
+    assert lines[1].startswith(f"POST /repos/{REPO}/issues/{n}/comments '@bob: your claim on "
+                               "this issue had no activity from you since ")
+    assert lines[2] == (f"{REPO}#{n}: released stale claim @bob (no activity since "
+                        f"{day(-40)})")
+    assert writes(github_server) == []
+    assert assignees(github_server, n) == ["bob"]
+    sweep(project)  # the dry run reserved nothing: the real round still releases
+    assert assignees(github_server, n) == []
