@@ -488,6 +488,26 @@ def test_a_run_without_the_store_still_answers_once(github_server, project):
     assert writes(github_server) == []
 
 
+def test_a_comment_another_run_is_answering_is_left_to_it(github_server, project):
+    """Two workflow runs on one store: the second finds the first's reservation."""
+    from roadmap.store.answers import reserve_answer
+
+    n = roadmap_issue(github_server)
+    comment_id = github_server.comment(REPO, n, "alice", "/claim")
+    store = open_store(project)
+    try:
+        assert reserve_answer(store, f"comment:{REPO}:{comment_id}", REPO, n,
+                              datetime.now(UTC))
+    finally:
+        store.close()
+    github_server.log.clear()
+    output = ByEventFile(project).send("issue_comment",
+                                       comment_payload(github_server, REPO, comment_id))
+    assert output == (f"{REPO}#{n}: comment {comment_id} is being answered by another run "
+                      "(one that stopped midway is retried after 10 minutes)\n")
+    assert writes(github_server) == []
+
+
 def test_dry_run_prints_the_calls_and_writes_nothing(github_server, project):
     n = roadmap_issue(github_server)
     comment_id = github_server.comment(REPO, n, "alice", "/claim")

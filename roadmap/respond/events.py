@@ -39,6 +39,7 @@ from roadmap.respond.claim import record_of
 from roadmap.respond.text import Terms
 from roadmap.store import Store
 from roadmap.store.answers import (
+    ABANDONED,
     drop_reservation,
     load_answer,
     reserve_answer,
@@ -190,9 +191,13 @@ def answer_comment(responder: Responder, trigger: Trigger) -> Outcome:
         if not responder.dry_run and trigger.issue is not None:
             keep_issue(responder, repo, trigger.issue, [comment])
         return Outcome(ref, "no command", f"{ref}: comment {comment.id} claims nothing")
-    outcome = answer_once(responder, f"comment:{repo.lower()}:{comment.id}", repo,
-                          comment.issue_number,
+    key = f"comment:{repo.lower()}:{comment.id}"
+    outcome = answer_once(responder, key, repo, comment.issue_number,
                           lambda: _answer(responder, repo, comment.issue_number, comment.id))
+    if outcome is None and load_answer(responder.store, key) == "pending":
+        return Outcome(ref, "being answered", f"{ref}: comment {comment.id} is being answered "
+                       f"by another run (one that stopped midway is retried after "
+                       f"{ABANDONED.seconds // 60} minutes)")
     if outcome is None:
         return Outcome(ref, "already answered", f"{ref}: comment {comment.id} was answered")
     return outcome
