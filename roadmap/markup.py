@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 roadmap issue`, `2 roadmap issues`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def change_counts(changes: list[dict[str, Any]]) -> list[tuple[str, int]]:
     """How many changes of each kind, most first: for a one-line summary."""
     return Counter(c["kind"] for c in changes).most_common()

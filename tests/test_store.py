@@ -179,7 +179,7 @@ def test_items_are_stored(store):
                             repo="acme/widgets")
     store.save_items(roadmap)
     store.save_items(roadmap)  # replaces, does not double
-    assert store.load_item_ids() == ["ship", "docs"]
+    assert [item.id for item in store.load_items()] == ["ship", "docs"]
 
 
 def test_db_commands(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from roadmap.errors import RateLimited, StoreBusy
 from roadmap.github.client import references
 from roadmap.store import Store
-from roadmap.sync import PER_ISSUE_LIMIT
+from roadmap.sync.run import PER_ISSUE_LIMIT
 
 from .conftest import run
 from .github_server.fixtures import github_server_fixture, seed_acme

@@ -6,6 +6,7 @@ import json
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from roadmap.markup import plural
 from roadmap.model import Item, Problem, Roadmap, StoredIssue
 
 if TYPE_CHECKING:
@@ -115,17 +116,13 @@ def _issues_tail(issues: list[StoredIssue], total: tuple[int, int] | None) -> st
     """The one count of roadmap issues (labelled pull requests apart), and of all when only
     some are listed."""
     pulls = sum(i.is_pull_request for i in issues)
-    tail = _plural(len(issues) - pulls, "roadmap issue")
+    tail = plural(len(issues) - pulls, "roadmap issue")
     if pulls:
-        tail += f" and {_plural(pulls, 'labelled pull request')}"
+        tail += f" and {plural(pulls, 'labelled pull request')}"
     if total is not None and total != (len(issues) - pulls, pulls):
-        tail += (f" listed, of {_plural(total[0], 'roadmap issue')} and "
-                 f"{_plural(total[1], 'labelled pull request')} in all (--state all)")
+        tail += (f" listed, of {plural(total[0], 'roadmap issue')} and "
+                 f"{plural(total[1], 'labelled pull request')} in all (--state all)")
     return tail
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _day(text: str | None) -> str:
@@ -202,8 +199,8 @@ def render_status(view: dict[str, Any]) -> str:
     attention, held = view["attention"], view["counts"]
     counts = [(key, len(attention[key]), one if len(attention[key]) == 1 else many)
               for key, one, many in _ATTENTION if attention[key]]
-    lines = [f"{_plural(held['roadmap_issues'], 'roadmap issue')} ({held['open_issues']} open)"
-             f" and {_plural(held['labelled_pull_requests'], 'labelled pull request')}",
+    lines = [f"{plural(held['roadmap_issues'], 'roadmap issue')} ({held['open_issues']} open)"
+             f" and {plural(held['labelled_pull_requests'], 'labelled pull request')}",
              "needs attention: " + ", ".join(f"{n} {words}" for _, n, words in counts)
              if counts else "nothing needs attention"]
     for key, count, words in counts:

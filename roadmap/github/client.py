@@ -85,7 +85,6 @@ class Page:
 
     items: list[dict[str, Any]] | None
     next_url: str | None
-    last_url: str | None
     etag: str | None
 
 
@@ -243,10 +242,10 @@ class GitHubClient:
         status, headers, data = self.get(url, params, etag)
         links = dict((rel, href) for href, rel in _LINK.findall(headers.get("link", "")))
         if status == 304:
-            return Page(None, None, None, etag)
+            return Page(None, None, etag)
         if not isinstance(data, list):
             raise GitHubError(f"{self._where(url)}: expected a list from GitHub")
-        return Page(data, links.get("next"), links.get("last"), headers.get("etag"))
+        return Page(data, links.get("next"), headers.get("etag"))
 
     def pages(self, url: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         """Every page of a list call, following `next` links."""

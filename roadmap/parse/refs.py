@@ -65,12 +65,6 @@ def ref_of_url(url: str) -> Ref | BadRef | None:
     return None if parts is None else _ref_of_parts(url, parts)
 
 
-def query_of_url(url: str, line: int) -> QueryLink | None:
-    """A link to an issue search or a label page, which tells what the roadmap follows."""
-    parts = _github_parts(url)
-    return None if parts is None else _query_of_parts(url, parts, line)
-
-
 def _ref_of_parts(url: str, parts: _Parts) -> Ref | BadRef | None:
     host, segments, _ = parts
     if len(segments) < 3 or segments[2] not in ("issues", "pull"):
