@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from roadmap.cli.output import render_roadmap_json
 from roadmap.model import Roadmap
 from roadmap.parse import parse_roadmap
 from roadmap.parse.lint import lint_roadmap
@@ -57,6 +58,14 @@ def test_parse_matches_golden(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_parse_json_prints_the_golden(path: Path) -> None:
+    # `roadmap parse --json` writes the JSON from a template, not through json.dumps.
+    golden = path.with_suffix(".json")
+    if not UPDATE:
+        assert render_roadmap_json(parse_fixture(path)) + "\n" == golden.read_bytes().decode()
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_lint_matches_golden(path: Path) -> None:
     check_golden(path.with_suffix(".lint.txt"), render_lint(parse_fixture(path)))
 
@@ -77,3 +86,17 @@ def test_every_golden_has_its_markdown() -> None:
 def test_fixture_keeps_the_bytes_it_tests(name, check) -> None:
     # An editor or a checkout with autocrlf would quietly turn these into other cases.
     assert check((FIXTURES / name).read_bytes())
+
+
+def test_parse_json_outside_the_shape_is_still_json_dumps() -> None:
+    # Values of other types than the dataclasses declare (a tuple, a float, a str subclass,
+    # a one-field tuple) are rendered by json.dumps, so the output never differs.
+    roadmap = parse_fixture(FIXTURES / "grouping_headings.md")
+    first = roadmap.items[0]
+    for change in (lambda: setattr(first, "owners", ("a", "b")),
+                   lambda: setattr(first, "level", 2.5),
+                   lambda: setattr(first, "milestone", ("v1",)),
+                   lambda: setattr(first, "title", type("Text", (str,), {})("t\n\"x\""))):
+        change()
+        assert render_roadmap_json(roadmap) == json.dumps(roadmap.to_dict(), ensure_ascii=False,
+                                                          indent=2)

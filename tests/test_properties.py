@@ -7,6 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from roadmap.cli.output import render_roadmap_json
 from roadmap.errors import RoadmapError
 from roadmap.parse import parse_roadmap
 from roadmap.parse.lint import lint_roadmap
@@ -43,7 +44,8 @@ def test_any_markdown_parses_into_consistent_items(text):
         seen.add(item.id)
         assert item.title
     assert len(set(ids)) == len(ids) or any(p.code == "duplicate-id" for p in roadmap.problems)
-    json.dumps(roadmap.to_dict())
+    assert render_roadmap_json(roadmap) == json.dumps(roadmap.to_dict(), ensure_ascii=False,
+                                                      indent=2)
     lint_roadmap(roadmap)
 
 

@@ -147,10 +147,10 @@ _REPO = click.option("--repo", metavar="OWNER/NAME",
 @click.pass_context
 def parse(ctx: click.Context, file: Path | None, repo: str | None, as_json: bool) -> None:
     """Print the structured items of a roadmap file (default: the configured ROADMAP.md)."""
-    from roadmap.cli.output import render_json, render_tree
+    from roadmap.cli.output import render_roadmap_json, render_tree
 
     roadmap = _parse(ctx, file, repo)
-    click.echo(render_json(roadmap.to_dict()) if as_json else render_tree(roadmap))
+    click.echo(render_roadmap_json(roadmap) if as_json else render_tree(roadmap))
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from roadmap.collector import collector_paused
 from roadmap.model import Roadmap
 from roadmap.parse.markdown import normalise, split_toml_front_matter, tokenize
 from roadmap.parse.source import read_source
@@ -18,7 +19,8 @@ def parse_roadmap(text: str, source: str = "ROADMAP.md", repo: str | None = None
     lines = text.split("\n")
     if text.endswith("\n"):
         lines.pop()
-    return walk_tokens(tokenize(text), source, lines, front_title, repo)
+    with collector_paused():  # the tokens all live until the walk is done
+        return walk_tokens(tokenize(text), source, lines, front_title, repo)
 
 
 def parse_file(path: Path, repo: str | None = None) -> Roadmap:
