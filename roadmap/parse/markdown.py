@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -36,6 +35,8 @@ def split_toml_front_matter(text: str) -> tuple[str, str | None]:
     end = text.find("\n+++", 3)
     if end == -1:
         return text, None
+    import tomllib  # only Hugo's front matter needs it: a few ms of every start otherwise
+
     block = text[4:end]
     close = end + len("\n+++")
     blanked = "\n" * text.count("\n", 0, close) + text[close:]
