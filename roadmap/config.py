@@ -56,6 +56,15 @@ class Config:
     source: Path | None = None
 
     @property
+    def default_repo(self) -> str | None:
+        """The repository `#123` means: the first configured, or None."""
+        return self.repos[0] if self.repos else None
+
+    def repo_or_default(self, given: str | None) -> str | None:
+        """`--repo OWNER/NAME` when given (checked), else the default repository."""
+        return parse_repo(given) if given else self.default_repo
+
+    @property
     def sync_window(self) -> timedelta:
         """How far back a first sync reads events and closed pull requests: older ones
         change no claim and no status."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
+from roadmap.model import is_login
 from roadmap.resources import data_path
 
 if TYPE_CHECKING:
@@ -82,7 +83,6 @@ def md(text: Any, limit: int = 300) -> str:
 
 
 _URL_CHARS = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9\-._~/?#&=%+,;:@!$']*)?")
-_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 
 def href(url: Any) -> str:
@@ -95,7 +95,7 @@ def href(url: Any) -> str:
 
 def profile(login: Any) -> str:
     """A GitHub profile URL for a login that is one, else ""."""
-    if isinstance(login, str) and _LOGIN.fullmatch(login):
+    if is_login(login):
         return f"https://github.com/{login}"
     return ""
 

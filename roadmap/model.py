@@ -14,7 +14,17 @@ from typing import Any, Literal
 
 from roadmap.errors import InputError
 
-_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
+#: A GitHub login: letters, digits and single inner hyphens, at most 39 characters.
+LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
+#: A repository owner as repository names allow it (older accounts may hold `--`).
+OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
+_LOGIN = re.compile(LOGIN)
+_REPO = re.compile(rf"{OWNER}/[A-Za-z0-9._-]{{1,100}}")
+
+
+def is_login(text: object) -> bool:
+    """Whether `text` is a GitHub login (and so may become a profile link or a page name)."""
+    return isinstance(text, str) and _LOGIN.fullmatch(text) is not None
 
 StatusValue = Literal["planned", "in-progress", "done", "dropped"]
 RefKind = Literal["issue", "pull"]

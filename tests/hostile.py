@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from roadmap.github.client import closing_words, references
+from roadmap.github.read import closing_words, references
 from roadmap.markup import md
 from roadmap.parse import parse_roadmap
 from roadmap.parse.comments import commands, stored_words

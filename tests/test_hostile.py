@@ -20,14 +20,14 @@ from sqlalchemy import text as sql
 
 from roadmap.config import load_config
 from roadmap.errors import ConfigError
-from roadmap.github.client import (
+from roadmap.github.export import read_export
+from roadmap.github.read import (
     closing_words,
     parse_comment,
     parse_issue,
     parse_pull,
     parse_repo_event,
 )
-from roadmap.github.export import read_export
 from roadmap.limits import (
     BODY_CUT_NOTE,
     BODY_LIMIT,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from roadmap.errors import RateLimited, StoreBusy
-from roadmap.github.client import references
+from roadmap.github.read import references
 from roadmap.store import Store
 from roadmap.sync.run import PER_ISSUE_LIMIT
 

@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 
-from roadmap.model import QueryLink, Ref, RefKind
+from roadmap.model import OWNER, QueryLink, Ref, RefKind
 
 GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
 
-_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
-_REPO = rf"{_NAME}/[A-Za-z0-9._-]{{1,100}}"
+_REPO = rf"{OWNER}/[A-Za-z0-9._-]{{1,100}}"
 _TEXT_REF = re.compile(
     rf"(?<![\w/#&.-])(?:({_REPO})#|GH-|#)(\d{{1,9}})(?![\w-])"
 )

@@ -11,7 +11,7 @@ import functools
 import re
 import unicodedata
 
-from roadmap.model import Status, StatusValue
+from roadmap.model import LOGIN, Status, StatusValue
 
 #: Status words and emoji, lower-cased, to the status they declare.
 STATUS_WORDS: dict[str, StatusValue] = {
@@ -142,8 +142,8 @@ _MILESTONE_TOKEN = re.compile(
 #: spaces starts (from every space of a long run, `\s*` rescanned the run each time).
 _PARENTHETICAL = re.compile(r"(?<!\s)\s*[(\[][^)\]]*[)\]]")
 _FIELD = re.compile(r"^\s*([A-Za-z][A-Za-z /'-]{0,30}?)\s*:\s*(.*)$")
-_LOGIN = re.compile(r"@?([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?![\w@.-])")
-_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?![\w-])")
+_LOGIN = re.compile(rf"@?({LOGIN})(?![\w@.-])")
+_MENTION = re.compile(rf"(?<![\w@])@({LOGIN})(?![\w-])")
 
 STATUS_FIELDS = frozenset({"status", "state", "progress"})
 OWNER_FIELDS = frozenset(

@@ -20,7 +20,8 @@ from typing import Any
 
 from roadmap.config import Config
 from roadmap.errors import GitHubError, InputError
-from roadmap.github.client import GitHubClient, NotFound, parse_comment, parse_issue, parse_pull
+from roadmap.github.client import GitHubClient, NotFound
+from roadmap.github.read import parse_comment, parse_issue, parse_pull
 from roadmap.markers import ANSWERED, HOLDS_NOTHING, MARKER, answered_marker
 from roadmap.model import (
     Claim,
@@ -113,7 +114,7 @@ def build_responder(store: Store, client: GitHubClient, config: Config,
 
     roadmap = None
     if config.roadmap.is_file():
-        roadmap = parse_file(config.roadmap, repo=config.repos[0] if config.repos else None)
+        roadmap = parse_file(config.roadmap, repo=config.default_repo)
     return Responder(store, client, config, patterns_of(config), link_view(roadmap), dry_run)
 
 

@@ -75,7 +75,7 @@ def parse_configured(config: Config) -> Roadmap:
     path = config.roadmap
     with contextlib.suppress(ValueError):
         path = path.resolve().relative_to(Path.cwd().resolve())
-    return parse_file(path, repo=config.repos[0] if config.repos else None)
+    return parse_file(path, repo=config.default_repo)
 
 
 def refresh_items(store: Store, config: Config) -> Roadmap | None:
@@ -110,7 +110,7 @@ def build_configured_site(store: Store, config: Config, out: Path, now: datetime
                           base_url: str | None = None) -> SiteResult:
     """`roadmap site build`: refresh the items from the roadmap file, then build."""
     roadmap = refresh_items(store, config)
-    repo = roadmap.repo if roadmap else (config.repos[0] if config.repos else None)
+    repo = roadmap.repo if roadmap else config.default_repo
     return build_site(store, config, out, now, base_url=base_url,
                       title=roadmap.title if roadmap else None, repo=repo)
 

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from roadmap.errors import InputError
+from roadmap.model import is_login
 
 MANIFEST = ".roadmap-site.json"
 MANIFEST_FORMAT = 1
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-#: GitHub logins: letters, digits and single inner hyphens, at most 39 characters.
-_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 
 def item_page(item_id: str) -> str | None:
@@ -31,7 +30,7 @@ def item_page(item_id: str) -> str | None:
 
 def person_page(login: str) -> str | None:
     """`people/<login>.html` (lower case), or None when it is not a GitHub login."""
-    return f"people/{login.lower()}.html" if _LOGIN.fullmatch(login) else None
+    return f"people/{login.lower()}.html" if is_login(login) else None
 
 
 def inside(out: Path, relative: str) -> Path:

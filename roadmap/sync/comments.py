@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from roadmap.github.client import (
-    parse_comment,
-)
+from roadmap.github.read import parse_comment
 from roadmap.model import RemoteComment, parse_time
 from roadmap.store import CursorState, StaleIssue
 from roadmap.sync.run import (

@@ -5,10 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from roadmap.github.client import (
-    parse_repo_event,
-    parse_timeline,
-)
+from roadmap.github.read import parse_repo_event, parse_timeline
 from roadmap.model import parse_time
 from roadmap.store import CursorState, StaleIssue
 from roadmap.sync.run import (

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from roadmap.github.client import (
-    parse_issue,
-)
+from roadmap.github.read import parse_issue
 from roadmap.model import RemoteIssue, parse_time
 from roadmap.store import CursorState
 from roadmap.sync.run import (

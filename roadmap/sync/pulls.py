@@ -6,9 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from roadmap.github.client import (
-    parse_pull,
-)
+from roadmap.github.read import parse_pull
 from roadmap.model import parse_time
 from roadmap.store import CursorState
 from roadmap.sync.run import (

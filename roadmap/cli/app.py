@@ -1,0 +1,194 @@
+"""The `roadmap` group: its options, the one place errors become a line and an exit code,
+and what every command shares (the configuration, the store, the roadmap, the clock).
+
+Cores are imported inside the commands so `roadmap --help` stays fast."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from roadmap import __version__
+from roadmap.errors import InputError, RoadmapError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from roadmap.config import Config
+    from roadmap.github.client import GitHubClient
+    from roadmap.model import Roadmap
+    from roadmap.store import Store
+    from roadmap.track.status import Overview
+
+EXIT_INTERNAL = 3
+
+EXIT_INTERRUPTED = 130
+
+class RoadmapGroup(click.Group):
+    """Runs a command and turns every RoadmapError into one line and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RoadmapError as error:
+            if _verbose(ctx):
+                raise
+            _fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # a bug: one line, and the traceback on request
+            if _verbose(ctx):
+                raise
+            _fail(f"internal error: {type(error).__name__}: {error} "
+                  "(run with -v for the traceback)", EXIT_INTERNAL)
+
+def _verbose(ctx: click.Context) -> bool:
+    return bool(ctx.obj and ctx.obj.get("verbose"))
+
+def _fail(message: str, code: int) -> None:
+    from roadmap.cli.output import terminal_safe
+
+    click.echo(f"roadmap: {terminal_safe(message)}", err=True)
+    sys.exit(code)
+
+@click.group(cls=RoadmapGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", metavar="URL", envvar="ROADMAP_DATABASE_URL",
+              help="SQLAlchemy database URL (env ROADMAP_DATABASE_URL; default: SQLite "
+                   "file .roadmap/roadmap.db beside the roadmap).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Configuration file (default: roadmap.toml or [tool.roadmap] in "
+                   "pyproject.toml, searched upwards).")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and debug logging.")
+@click.version_option(__version__, prog_name="roadmap")
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None, config_path: Path | None,
+         verbose: bool) -> None:
+    """Keep ROADMAP.md and the GitHub issues labelled `roadmap` in step.
+
+    \b
+    Exit codes: 0 ok, 1 problems found or a refused request, 2 usage or input
+    error, 3 internal error, 4 `sync --no-wait` stopped at the rate limit,
+    130 interrupted.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(config_path=config_path, verbose=verbose, db_url=db_url)
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("roadmap").setLevel(logging.DEBUG)
+
+def _config(ctx: click.Context) -> Config:
+    """The configuration, read once per command."""
+    from roadmap.config import load_config
+
+    if "config" not in ctx.obj:
+        ctx.obj["config"] = load_config(ctx.obj["config_path"])
+    config: Config = ctx.obj["config"]
+    return config
+
+def _parse(ctx: click.Context, file: Path | None, repo: str | None) -> Roadmap:
+    """Parse FILE, or the configured roadmap, resolving `#123` against the chosen repo."""
+    from roadmap.parse import parse_file
+
+    config = _config(ctx)
+    repo = config.repo_or_default(repo)
+    return parse_file(file or _relative(config.roadmap), repo=repo)
+
+def _relative(path: Path) -> Path:
+    """A path as the user would type it: relative when it lies under the current folder."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+def _store(ctx: click.Context, create: bool = False) -> Store:
+    """The store named by --db / ROADMAP_DATABASE_URL, or the default SQLite file.
+
+    Without `create` (only `sync` and `import` fill a store from nothing), a folder with
+    no roadmap, no configuration and no store is refused before anything is made there.
+    """
+    from roadmap.store import Store
+
+    if "store" not in ctx.obj:  # opened (and its schema checked) once per command
+        store = Store.open(_store_url(ctx, create))
+        ctx.call_on_close(store.close)
+        ctx.obj["store"] = store
+    opened: Store = ctx.obj["store"]
+    return opened
+
+def _record_history(ctx: click.Context, store: Store) -> None:
+    """Keep what changed since the last sync, for `roadmap report --since`."""
+    from roadmap.track.history import record_history
+    from roadmap.track.overview import gather
+
+    now = _now()
+    record_history(store, gather(store, _config(ctx), now), now)
+
+def _save_items(store: Store, config: Config) -> None:
+    """Store the parsed roadmap beside the issues, when there is one to parse."""
+    from roadmap.parse import parse_file
+
+    if config.roadmap.is_file():
+        repo = config.default_repo
+        store.save_items(parse_file(_relative(config.roadmap), repo=repo))
+
+def _width() -> int | None:
+    """The terminal's width, or None (no wrapping) when the output is piped."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+def _store_url(ctx: click.Context, create: bool = False) -> str:
+    """--db / ROADMAP_DATABASE_URL, or the SQLite file beside the roadmap, which only
+    `sync` and `import` may make where there is no project at all."""
+    from roadmap.store import default_url
+
+    if ctx.obj["db_url"]:
+        return str(ctx.obj["db_url"])
+    config = _config(ctx)
+    url = default_url(config.roadmap)
+    if not create and config.source is None and not config.roadmap.exists() and \
+            not Path(url.removeprefix("sqlite:///")).exists():
+        raise InputError(f"no roadmap here: no {_relative(config.roadmap)}, no configuration "
+                         "(roadmap.toml or [tool.roadmap] in pyproject.toml) and no store; "
+                         "run `roadmap init` in your project, or pass --config or --db")
+    return url
+
+
+# -- who works on what ------------------------------------------------------------------------
+
+def _now() -> datetime:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+def _overview(ctx: click.Context) -> Overview:
+    """The store's items (refreshed from the roadmap file), issues, links and claims."""
+    from roadmap.track.overview import gather
+
+    store = _store(ctx)
+    _save_items(store, _config(ctx))
+    return gather(store, _config(ctx), _now())
+
+def _client(ctx: click.Context, api_url: str | None,
+            write_interval: float = 1.0) -> GitHubClient:
+    from roadmap.github.client import GitHubClient, api_url_from_env, find_token
+
+    token = find_token()
+    if token is None:
+        raise InputError("this needs a GitHub token (GITHUB_TOKEN, GH_TOKEN or "
+                         "`gh auth login`); nothing was written")
+    client = GitHubClient(api_url or api_url_from_env(), token, write_interval=write_interval)
+    ctx.call_on_close(client.close)
+    return client
+
+_API = click.option("--api-url", envvar="GITHUB_API_URL", metavar="URL",
+
+                    help="GitHub API URL (env GITHUB_API_URL).")
+_DRY = click.option("--dry-run", is_flag=True, help="Print the GitHub calls; make none.")
