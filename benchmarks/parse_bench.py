@@ -70,7 +70,7 @@ def time_stages(text: str, repeat: int) -> dict[str, float]:
     """In-process CPU seconds of each stage of `roadmap parse --json`, best of `repeat`."""
     from markdown_it import MarkdownIt
 
-    from roadmap.cli.output import render_json
+    from roadmap.cli.output import render_json, render_roadmap_json
     from roadmap.parse import parse_roadmap
     from roadmap.parse.markdown import markdown
 
@@ -81,8 +81,9 @@ def time_stages(text: str, repeat: int) -> dict[str, float]:
         "MarkdownIt().parse (bare commonmark)": lambda: bare.parse(text),
         "markdown().parse (+table, strikethrough, front matter)": lambda: plugins.parse(text),
         "parse_roadmap (tokenise + walk)": lambda: parse_roadmap(text),
-        "Roadmap.to_dict": roadmap.to_dict,
-        "render_json": lambda: render_json(data),
+        "render_roadmap_json (what parse --json prints)": lambda: render_roadmap_json(roadmap),
+        "Roadmap.to_dict, for comparison": roadmap.to_dict,
+        "render_json of that dict, for comparison": lambda: render_json(data),
     }
     best: dict[str, float] = {name: float("inf") for name in stages}
     for _ in range(repeat):

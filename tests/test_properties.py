@@ -11,7 +11,9 @@ from roadmap.cli.output import render_roadmap_json
 from roadmap.errors import RoadmapError
 from roadmap.parse import parse_roadmap
 from roadmap.parse.lint import lint_roadmap
+from roadmap.parse.markdown import normalise, tokenize
 from roadmap.parse.source import decode
+from roadmap.parse.walk import reads_paragraph, walk_tokens
 
 WORDS = st.sampled_from([
     "Runtime", "v2.0", "Q3 2025", "2026", "Done", "Next", "Later", "In progress", "How?",
@@ -58,3 +60,22 @@ def test_any_bytes_give_text_or_our_error(data):
         assert str(error).startswith("ROADMAP.md: ")
         return
     parse_roadmap(text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENT)
+def test_paragraphs_left_unparsed_change_nothing(text):
+    # parse_roadmap parses inline only the paragraphs the walk reads (reads_paragraph).
+    text = normalise(text)
+    lines = text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
+    every = walk_tokens(tokenize(text), "R.md", lines, None, "acme/widgets")
+    some = walk_tokens(tokenize(text, reads_paragraph), "R.md", lines, None, "acme/widgets")
+    assert some == every
+
+
+def test_prose_paragraphs_are_not_parsed_inline():
+    tokens = tokenize("# Roadmap\n\nPlain *prose*.\n\nSee #12.\n", reads_paragraph)
+    paragraphs = [t for n, t in enumerate(tokens)
+                  if t.type == "inline" and tokens[n - 1].type == "paragraph_open"]
+    assert [bool(p.children) for p in paragraphs] == [False, True]
+    assert tokens[1].children  # the heading is always parsed

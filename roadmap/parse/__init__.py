@@ -8,7 +8,7 @@ from roadmap.collector import collector_paused
 from roadmap.model import Roadmap
 from roadmap.parse.markdown import normalise, split_toml_front_matter, tokenize
 from roadmap.parse.source import read_source
-from roadmap.parse.walk import walk_tokens
+from roadmap.parse.walk import reads_paragraph, walk_tokens
 
 __all__ = ["parse_file", "parse_roadmap"]
 
@@ -20,7 +20,7 @@ def parse_roadmap(text: str, source: str = "ROADMAP.md", repo: str | None = None
     if text.endswith("\n"):
         lines.pop()
     with collector_paused():  # the tokens all live until the walk is done
-        return walk_tokens(tokenize(text), source, lines, front_title, repo)
+        return walk_tokens(tokenize(text, reads_paragraph), source, lines, front_title, repo)
 
 
 def parse_file(path: Path, repo: str | None = None) -> Roadmap:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -19,6 +21,32 @@ def markdown() -> MarkdownIt:
     """CommonMark with GitHub's tables, strikethrough and YAML front matter, as GitHub
     renders a roadmap."""
     return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+
+
+@functools.cache
+def _markdown_reading(wanted: Callable[[str], bool]) -> MarkdownIt:
+    """`markdown()` parsing the inline content of only the paragraphs `wanted` accepts."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    md.core.ruler.at("inline", functools.partial(_wanted_inlines, wanted=wanted))
+    return md
+
+
+def _wanted_inlines(state: StateCore, wanted: Callable[[str], bool]) -> None:
+    """markdown-it's `inline` core rule, leaving a paragraph `wanted` turns down unparsed.
+
+    Inline parsing is half of tokenising; a paragraph whose tokens nobody reads keeps an
+    empty list of children. Headings and table cells are always parsed. Nothing an inline
+    rule does reaches other tokens (link definitions are read in the block pass).
+    """
+    md, env, tokens = state.md, state.env, state.tokens
+    for n, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        if token.children is None:
+            token.children = []
+        if n and tokens[n - 1].type == "paragraph_open" and not wanted(token.content):
+            continue
+        md.inline.parse(token.content, md, env, token.children)
 
 
 def normalise(text: str) -> str:
@@ -58,6 +86,7 @@ def yaml_title(token: Token) -> str | None:
     return title or None
 
 
-def tokenize(text: str) -> list[Token]:
-    """The block and inline tokens of normalised Markdown text."""
-    return markdown().parse(text)
+def tokenize(text: str, wanted: Callable[[str], bool] | None = None) -> list[Token]:
+    """The block and inline tokens of normalised Markdown text; with `wanted`, only the
+    paragraphs whose source it accepts have inline tokens (children)."""
+    return (markdown() if wanted is None else _markdown_reading(wanted)).parse(text)

@@ -290,6 +290,13 @@ def open_item(walk: Walk, section: Section, text: str, facts: words.HeadingFacts
     return item
 
 
+def reads_paragraph(content: str) -> bool:
+    """Whether `on_inline` may look at a paragraph's inline tokens, from its source alone:
+    for references, a checklist mark or a field line. Others need not be parsed inline."""
+    return may_refer(content) or content[:3] in _TASK_MARKS or \
+        _FIELD_HINT.search(content) is not None
+
+
 def on_inline(walk: Walk, tokens: list[Token], i: int) -> int:
     token = tokens[i]
     line = (token.map or (0, 0))[0] + 1
