@@ -340,6 +340,10 @@ class Claim:
     #: A comment or pull request URL, or a description of the event.
     evidence: str
     stale: bool
+    #: False for an assignee GitHub keeps no assignment event for (older than the events
+    #: the store has read): when that claim began is unknown, so its clock has not started
+    #: (never stale) and `since` (the issue's creation) is not to be shown as its start.
+    dated: bool = True
 
 
 @dataclass(slots=True, frozen=True)

@@ -123,8 +123,12 @@ def save_roadmap(store: Store, text: str = ROADMAP, extra: list[Item] | None = N
 
 
 def fill_hostile(store: Store) -> None:
-    """The hostile roadmap, issues, comments and a pull request, and one recorded history."""
+    """The hostile roadmap, issues, comments and a pull request, and two recorded
+    histories: the roadmap alone a day before (where history starts), then everything (the
+    changes the site shows)."""
     save_roadmap(store, extra=hostile_items())
+    record_history(store, gather(store, config(), NOW - timedelta(days=1)),
+                   NOW - timedelta(days=1))
     repo_id = store.save_repo(RemoteRepo(1, REPO, f"https://github.com/{REPO}"))
     store.save_issue_page(repo_id, hostile_issues(), "roadmap", None)
     store.save_comments(repo_id, hostile_comments(), None)

@@ -562,3 +562,42 @@ def test_force_on_an_active_claim_says_force_is_for_stale_claims(github_server, 
     assert "--force takes over stale claims only, and this one is active" in result.stderr
     plain = run("claim", str(n))
     assert plain.exit_code == 1 and "--force" not in plain.stderr
+
+
+# -- claims that match how people work (issue 13) ---------------------------------------------
+
+
+def test_a_claims_clock_starts_at_its_assignment_and_only_the_claimant_keeps_it_fresh(
+        github_server, cli_env):
+    with open(cli_env / "roadmap.toml", "a", encoding="utf-8") as config:
+        config.write("claim_expiry_days = 10\n")
+    github_server.add_user("carol")
+    days_ago(github_server, 400)
+    old = roadmap_issue(github_server, "Filed long ago")
+    undated = roadmap_issue(github_server, "Assigned before the events a sync reads")
+    days_ago(github_server, 60)
+    github_server.assign(REPO, undated, "carol", actor="alice")
+    days_ago(github_server, 20)  # in the events a first sync reads (30 days)
+    github_server.assign(REPO, old, "carol", actor="alice")
+    days_ago(github_server, 2)
+    github_server.comment(REPO, old, "alice", "@carol are you still on this?")
+    github_server.clock.set(datetime.now(UTC))
+    fresh = roadmap_issue(github_server, "Hi-claimed")
+    github_server.comment(REPO, fresh, "carol", "Hi! /claim")
+    quoted = roadmap_issue(github_server, "Quoted claim")
+    github_server.comment(REPO, quoted, "carol", "> Hi! /claim\n\nthat was bob, not me")
+    ok("sync")
+    (carol,) = who("carol")
+    by_number = {i["number"]: i for i in carol["issues"]}
+    assert set(by_number) == {old, fresh, undated}  # the quoted /claim counts for nobody
+    # GitHub's event for the assignment 60 days ago is not read: its start is unknown,
+    # not the issue's creation, and its clock has not started.
+    assert (by_number[undated]["since"], by_number[undated]["stale"]) == (None, False)
+    assert "since a day unknown, last activity unknown" in ok("who", "carol").output
+    assigned = (datetime.now(UTC) - timedelta(days=20)).strftime("%F")
+    # Since the assignment (not the issue's creation 400 days ago); alice's reminder two
+    # days ago is not carol's activity: the claim is stale.
+    assert (by_number[old]["kind"], by_number[old]["since"][:10], by_number[old]["stale"]) == (
+        "assigned", assigned, True)
+    assert by_number[old]["last_activity"][:10] == assigned
+    assert (by_number[fresh]["kind"], by_number[fresh]["stale"]) == ("comment", False)

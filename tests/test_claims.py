@@ -10,7 +10,7 @@ import pytest
 
 from roadmap.model import IssueRecord, RemoteComment, RemoteEvent, RemotePull
 from roadmap.parse.comments import DEFAULT_CLAIM_PATTERNS, Patterns, comment_intent
-from roadmap.track.claims import conflicts, derive_claims
+from roadmap.track.claims import conflicts, derive_claims, shown_dates
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 T0 = NOW - timedelta(days=10)
@@ -73,6 +73,11 @@ def holders(rec: IssueRecord) -> list[str]:
     "Hi! I'd like to work on this, if nobody minds.",
     "I'm working on this",
     "I am working on this now.",
+    # Inside a sentence, after its start (issue 13: the claim bots' trackers):
+    "Hi! /claim",
+    "Hi, /claim please",
+    "Thanks. /assign-me",
+    "Looks fun! @rustbot claim",
 ])
 def test_each_default_comment_form_claims(body):
     c = comment("alice", body, at(1))
@@ -86,7 +91,8 @@ def test_each_default_comment_form_claims(body):
     "/assign @bob",            # someone else: a request, not a self-claim
     "/unassign @bob",          # releasing someone else is not releasing yourself
     "I think someone should take this",
-    "Thanks for the /claim earlier",
+    "Thanks for the /claim earlier",  # named in a sentence, not said
+    "See docs/claim.md",
     "taken",
     "please don't take this one",
 ])
@@ -101,11 +107,43 @@ def test_assign_someone_else_gives_no_claim_to_either():
     assert holders(rec) == []
 
 
-def test_current_assignees_claim_since_the_issue_was_opened_without_events():
-    rec = record(assignees=["alice", "Bob"], created=at(0))
+def test_an_assignee_without_an_assignment_event_is_undated_never_stale():
+    """GitHub keeps no event for an old assignment: when it began is unknown, and the
+    issue's creation (a year ago here) is not it (issue 13)."""
+    rec = record(assignees=["alice", "Bob"], created=NOW - timedelta(days=365))
     claims = claims_of(rec)
-    assert {(c.login, c.kind, c.since) for c in claims} == {
-        ("alice", "assigned", at(0)), ("Bob", "assigned", at(0))}
+    assert {(c.login, c.kind, c.dated, c.stale) for c in claims} == {
+        ("alice", "assigned", False, False), ("Bob", "assigned", False, False)}
+    assert {shown_dates(c) for c in claims} == {(None, None)}
+
+
+def test_an_undated_assignee_shows_only_their_own_activity():
+    mine = NOW - timedelta(days=3)
+    rec = record([comment("alice", "Pushed a draft.", mine), comment("maint", "Nice", NOW)],
+                 assignees=["alice"], created=NOW - timedelta(days=365))
+    (claim,) = claims_of(rec)
+    assert shown_dates(claim) == (None, mine)
+
+
+def test_the_clock_starts_at_the_assignment_not_at_the_issues_creation():
+    assigned = NOW - timedelta(days=2)
+    rec = record(events=[event("assigned", "alice", assigned)], assignees=["alice"],
+                 created=NOW - timedelta(days=400))
+    (claim,) = claims_of(rec)
+    assert (claim.since, claim.last_activity, claim.stale, claim.dated) == (
+        assigned, assigned, False, True)
+    assert shown_dates(claim) == (assigned, assigned)
+
+
+@pytest.mark.parametrize(("author", "bot"), [("maint", False), ("claim-bot[bot]", True)])
+def test_a_reminder_by_a_maintainer_or_a_bot_does_not_keep_a_claim_fresh(author, bot):
+    assigned = NOW - timedelta(days=EXPIRY + 10)
+    rec = record([comment(author, "@alice are you still on this?", NOW - timedelta(days=1),
+                          bot=bot)],
+                 events=[event("assigned", "alice", assigned)], assignees=["alice"],
+                 created=assigned)
+    (claim,) = claims_of(rec)
+    assert (claim.last_activity, claim.stale) == (assigned, True)
 
 
 def test_assigned_event_gives_since_and_evidence():
@@ -260,6 +298,8 @@ def test_old_assignment_goes_stale():
     "> /claim",
     "> I'd like to work on this",
     "> quoting:\n>\n> > /claim",
+    "> Hi! /claim",
+    "Type `Hi! /claim` to take it",
     "- > /claim",
 ])
 def test_commands_in_code_and_quotes_do_not_count(body):

@@ -25,10 +25,13 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from roadmap.errors import InputError
+from roadmap.model import RemoteRepo
 from roadmap.site.markdown import render_inline, render_markdown, safe_href
 from roadmap.site.serve import serve_site
 from roadmap.site.write import MANIFEST, inside, item_page, person_page
 from roadmap.store import Store
+from roadmap.track.history import record_history
+from roadmap.track.overview import gather
 
 from .conftest import ROOT, run
 from .sites import (
@@ -40,10 +43,12 @@ from .sites import (
     Built,
     build,
     comment,
+    config,
     example_site,
     hostile_site,
     remote_issue,
     save_roadmap,
+    when,
 )
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -130,7 +135,8 @@ def test_item_page_has_body_issues_claimants_pulls_and_history(hostile: Built) -
     assert "acme/widgets#2" in text
     assert "@bob-dev" in text and "claimed it" in text
     assert "Pull request" in text and "#77" in text
-    assert "History" in text and "item added" in text
+    # The claim as its card dates it; "item added" was the first record: no change.
+    assert "History" in text and "claimed" in text and "item added" not in text
 
 
 def test_markdown_body_rendered_with_relative_links_resolved(hostile: Built) -> None:
@@ -360,10 +366,11 @@ def test_a_changed_issue_rewrites_only_the_pages_showing_it(fresh: Built) -> Non
         4, "Write the docs, renamed", state="closed", updated=NOW - timedelta(days=1.9))],
         "roadmap", None)
     result = build(fresh.store, fresh.out)
-    assert set(result.written) == {"items/documentation.html", "roadmap.json"}
+    # The changes page and the feed show #4's change ("issue added") with its title now.
+    shown = {"items/documentation.html", "roadmap.json", "changes.html", "feed.xml"}
+    assert set(result.written) == shown
     after = all_stats(fresh.out)
-    assert {n for n in before if before[n] != after.get(n)} == {
-        "items/documentation.html", "roadmap.json", MANIFEST}
+    assert {n for n in before if before[n] != after.get(n)} == {*shown, MANIFEST}
 
 
 def test_removed_items_and_people_lose_their_pages(fresh: Built) -> None:
@@ -472,7 +479,12 @@ def test_roadmap_build_makes_the_whole_site_with_no_token(checkout: Path) -> Non
     assert all((site / i["page"]).is_file() for i in data["items"])
     assert {p["login"] for p in data["people"]} >= {"esme-o", "dnovak", "bkowalski"}
     assert all((site / p["page"]).is_file() for p in data["people"])
-    assert data["help_wanted"] and data["changes"]
+    assert data["help_wanted"]
+    # The first sync's facts are where history starts, not changes (issue 13).
+    assert data["changes"] == []
+    assert "No change recorded yet" in (site / "changes.html").read_text(encoding="utf-8")
+    feed = ET.parse(site / "feed.xml").getroot()
+    assert feed.findall(f"{ATOM}entry") == []
 
     again = run("build")
     assert again.exit_code == 0, again.output
@@ -563,3 +575,111 @@ def test_example_site_builds(tmp_path: Path) -> None:
     statuses = {i["id"]: i["status"] for i in data["items"]}
     assert statuses["the-published-site"] == "in-progress"
     assert statuses["a-parser-for-every-common-roadmap-style"] == "done"
+
+
+# -- what the screens say (issue 13) --------------------------------------------------------
+
+
+def _two_syncs(folder: Path) -> Built:
+    """A first sync that finds bob-dev's claim on #2, made a week before it, then a sync
+    that finds carol's claim on #1, made half a day before that one."""
+    store = Store.open(f"sqlite:///{folder / 'store.db'}")
+    save_roadmap(store)
+    repo_id = store.save_repo(RemoteRepo(1, REPO, f"https://github.com/{REPO}"))
+    store.save_issue_page(repo_id, [remote_issue(1, "Cache image layers"),
+                                    remote_issue(2, "Remote cache")], "roadmap", None)
+    store.save_comments(repo_id, [comment(2, "bob-dev", "Hi! /claim", when(9))], None)
+    record_history(store, gather(store, config(), when(2)), when(2))
+    store.save_comments(repo_id, [comment(1, "carol", "/claim", when(1.5))], None)
+    record_history(store, gather(store, config(), NOW), NOW)
+    out = folder / "site"
+    return Built(store, out, build(store, out))
+
+
+def test_changes_leave_out_the_first_sync_and_are_dated_as_on_github(tmp_path: Path) -> None:
+    built = _two_syncs(tmp_path)
+    try:
+        changes = _json(built)["changes"]
+        # Only what the second sync found, dated at carol's comment, not at the sync.
+        assert [(c["kind"], c["subject"], c["detail"], c["at"]) for c in changes] == [
+            ("claimed", f"{REPO}#1", "@carol", "2026-11-29T00:00:00Z")]
+        assert (changes[0]["issue_title"], changes[0]["issue_url"]) == (
+            "Cache image layers", f"https://github.com/{REPO}/issues/1")
+        page = parse(built.out / "changes.html")
+        assert f"https://github.com/{REPO}/issues/1" in page.links()
+        text = " ".join(" ".join(page.text).split())
+        assert "2026-11-29 claimed acme/widgets#1 Cache image layers: @carol" in text
+        assert "bob-dev" not in text  # the first sync's claim is where history starts
+        feed = ET.parse(built.out / "feed.xml").getroot()
+        (entry,) = feed.findall(f"{ATOM}entry")
+        assert entry.findtext(f"{ATOM}title") == (
+            "claimed: acme/widgets#1 Cache image layers (Faster builds)")
+        assert entry.findtext(f"{ATOM}updated") == "2026-11-29T00:00:00Z"
+    finally:
+        built.store.close()
+
+
+def test_an_items_history_dates_a_claim_as_its_card_does(tmp_path: Path) -> None:
+    built = _two_syncs(tmp_path)
+    try:
+        item = next(i for i in _json(built)["items"] if i["id"] == "remote-cache")
+        (claim,) = item["issues"][0]["claims"]
+        assert claim["since"] == "2026-11-21T12:00:00Z"  # bob-dev's comment, 9 days ago
+        assert [(h["kind"], h["at"]) for h in item["history"]] == [
+            ("claimed", "2026-11-21T12:00:00Z")]
+        text = " ".join(" ".join(parse(built.out / "items/remote-cache.html").text).split())
+        assert "claimed it 2026-11-21" in text and "2026-11-21 claimed acme/widgets#2" in text
+    finally:
+        built.store.close()
+
+
+def test_a_tracking_issue_in_an_items_text_is_a_link(hostile: Built) -> None:
+    page = parse(hostile.out / "items/remote-cache.html")
+    prose = (hostile.out / "items/remote-cache.html").read_text(encoding="utf-8")
+    assert f'Tracking issue: <a href="https://github.com/{REPO}/issues/2"' in prose
+    assert f"https://github.com/{REPO}/issues/2" in page.links()
+
+
+def test_an_item_with_no_issue_is_no_disagreement(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        save_roadmap(store)
+        out = tmp_path / "site"
+        build(store, out)
+        html = (out / "items/remote-cache.html").read_text(encoding="utf-8")
+        assert "disagree" not in html
+        assert "No issue is linked to this item yet." in html
+    finally:
+        store.close()
+
+
+def test_help_wanted_chips_leave_out_the_roadmap_label_and_say_good_first_once(
+        tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        save_roadmap(store)
+        repo_id = store.save_repo(RemoteRepo(1, REPO, f"https://github.com/{REPO}"))
+        store.save_issue_page(repo_id, [remote_issue(
+            1, "Cache image layers", labels=("roadmap", "good first issue", "area/cache"))],
+            "roadmap", None)
+        out = tmp_path / "site"
+        build(store, out)
+        html = (out / "help-wanted.html").read_text(encoding="utf-8")
+        (card,) = [c for c in html.split('<li class="card"')[1:] if "Cache image layers" in c]
+        assert card.count(">good first issue<") == 1  # the badge, no chip besides
+        assert '<li class="label">area/cache</li>' in card
+        assert '<li class="label">roadmap</li>' not in html
+        item = (out / "items/faster-builds.html").read_text(encoding="utf-8")
+        assert '<li class="label">good first issue</li>' in item  # no badge there
+        assert '<li class="label">roadmap</li>' not in item
+    finally:
+        store.close()
+
+
+def test_people_cards_name_the_issues_by_title_active_work_first(hostile: Built) -> None:
+    people = _json(hostile)["people"]
+    assert people[0]["active"] >= 1  # never "0 active, 3 stale" first
+    claimants = [p["active"] for p in people if p["issues"]]
+    assert claimants == sorted(claimants, reverse=True)
+    text = " ".join(" ".join(parse(hostile.out / "people/index.html").text).split())
+    assert "acme/widgets#2 Remote cache" in text

@@ -232,3 +232,28 @@ def test_history_keeps_changes_only_and_starts_at_the_first_record(store):
                                 ("issue closed", "acme/widgets#1"),
                                 ("released", "acme/widgets#1")]  # not the first record's
     assert changes_between(store, t2, t2 + timedelta(days=1)) == []
+
+
+def test_upgrading_to_0007_reads_commands_in_sentences_again(store):
+    """A comment stored before "Hi! /claim" counted kept no command; the migration makes
+    it be read again, and a change keeps when it happened on GitHub (issue 13)."""
+    from alembic import command
+
+    repo_id = store.save_repo(RemoteRepo(77, "acme/widgets", "https://github.com/acme/widgets"))
+    store.save_issue_page(repo_id, [issue(1)], "roadmap", None)
+    stamp = datetime(2026, 11, 1, tzinfo=UTC)
+    store.save_comments(repo_id, [
+        RemoteComment(1, 1, "bob", False, "Hi! /claim", "u1", stamp, stamp),
+        RemoteComment(2, 1, "carol", False, "Nice work", "u2", stamp, stamp)], None)
+    with store.engine.begin() as connection:  # as the patterns before 0007 read them
+        connection.execute(text("UPDATE comments SET commands = ''"))
+    config = migrate.alembic_config(store.engine)
+    command.downgrade(config, "0006")
+    command.upgrade(config, "head")
+    (record,) = store.load_records(words=False)
+    assert [(c.author, c.commands, comment_intent(c)) for c in record.comments] == [
+        ("bob", None, "claim"), ("carol", "", None)]
+    happened = stamp - timedelta(days=3)
+    store.save_changes(stamp, [("claim:acme/widgets#1:bob", "active", None, happened)])
+    (row,) = store.load_changes(stamp - timedelta(days=1), stamp)
+    assert (row.at, row.happened_at) == (stamp, happened)

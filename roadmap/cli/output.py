@@ -314,9 +314,10 @@ def render_who(people: list[dict[str, Any]], login: str | None = None,
         for i in issues:
             stale = "  STALE" if i["stale"] else ""
             item = f" [{i['item']}]" if i["item"] else ""
+            since = f"since {_day(i['since'])}" if i["since"] else "since a day unknown"
             lines.append(f"  {i['repo']}#{i['number']}{item} {' '.join(i['title'].split())} "
-                         f"— {i['kind']} since {_day(i['since'])}, last activity "
-                         f"{_day(i['last_activity'])}{stale}")
+                         f"— {i['kind']} {since}, last activity "
+                         f"{_day(i['last_activity']) if i['last_activity'] else 'unknown'}{stale}")
     return terminal_safe("\n".join(lines))
 
 

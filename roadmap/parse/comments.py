@@ -17,13 +17,15 @@ from roadmap.model import RemoteComment
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-#: Comment commands and phrases that claim an issue for their author.
+#: Comment commands and phrases that claim an issue for their author. A command counts at the
+#: start of a line or of a sentence or clause ("Hi! /claim", "Thanks, /claim"), not named
+#: in the middle of one ("Thanks for the /claim earlier") nor in a path (`docs/claim`).
 DEFAULT_CLAIM_PATTERNS = (
-    r"^/claim\b",
-    r"^/assign(?:\s+@?(?P<who>[A-Za-z0-9-]+))?\s*$",
-    r"^@rustbot\s+claim\b",
+    r"(?:^|[.!?:;,]\s+)/claim\b",
+    r"(?:^|[.!?:;,]\s+)/assign(?:\s+@?(?P<who>[A-Za-z0-9-]+))?\s*$",
+    r"(?:^|[.!?:;,]\s+)@rustbot\s+claim\b",
     r"^take\s*[.!]?$",
-    r"^/assign-me\b",
+    r"(?:^|[.!?:;,]\s+)/assign-me\b",
     r"\bI(?:'d| would) like to (?:work on|take|pick up) (?:this|it)\b",
     r"\bI(?:'m| am) (?:working on|taking|picking up) (?:this|it)\b",
     r"\bI(?:'ll| will) (?:work on|take|pick up) (?:this|it)\b",
@@ -31,10 +33,10 @@ DEFAULT_CLAIM_PATTERNS = (
 )
 #: Comment commands that release the author's claim.
 DEFAULT_RELEASE_PATTERNS = (
-    r"^/unclaim\b",
-    r"^/unassign(?:\s+@?(?P<who>[A-Za-z0-9-]+))?\s*$",
-    r"^(?:@rustbot\s+)?release-assignment\b",
-    r"^/unassign-me\b",
+    r"(?:^|[.!?:;,]\s+)/unclaim\b",
+    r"(?:^|[.!?:;,]\s+)/unassign(?:\s+@?(?P<who>[A-Za-z0-9-]+))?\s*$",
+    r"(?:^|[.!?:;,]\s+)(?:@rustbot\s+)?release-assignment\b",
+    r"(?:^|[.!?:;,]\s+)/unassign-me\b",
 )
 
 

@@ -133,6 +133,14 @@ def refs_of_text(text: str) -> list[Ref | Unresolved]:
     return found
 
 
+def ref_spans(text: str) -> list[tuple[int, int, str | None, int]]:
+    """Where `#123`, `GH-123` and `owner/repo#123` stand in plain text: (start, end,
+    named repository or None, number), as `refs_of_text` reads them (the site links them)."""
+    if "#" not in text and "GH-" not in text:
+        return []
+    return [(m.start(), m.end(), m.group(1), int(m.group(2))) for m in _TEXT_REF.finditer(text)]
+
+
 def ref_keys_of_text(text: str, repo: str | None) -> dict[tuple[str, int], None]:
     """(lower-case repo, number) of each `#123`, `GH-123` and `owner/repo#123` in plain
     text, bare ones resolved against `repo` (or left out), each once and in order: what

@@ -102,6 +102,11 @@ def _counts(s: dict[str, Any]) -> str:
             f" ({s['total']} items)")
 
 
+def _known(moment: str | None) -> str:
+    """A day, or "unknown" (an assignment GitHub keeps no date for)."""
+    return moment[:10] if moment else "unknown"
+
+
 def _people(report: dict[str, Any]) -> list[str]:
     lines = []
     for person in report["people"]:
@@ -110,7 +115,8 @@ def _people(report: dict[str, Any]) -> list[str]:
             item = f" ({clean(i['item'], 80)})" if i["item"] else ""
             stale = ", stale" if i["stale"] else ""
             lines.append(f"    {ref(i)} {clean(i['title'], 100)}{item}: since "
-                         f"{i['since'][:10]}, last activity {i['last_activity'][:10]}{stale}")
+                         f"{_known(i['since'])}, last activity {_known(i['last_activity'])}"
+                         f"{stale}")
     return lines or ["  Nobody has claimed a roadmap issue."]
 
 
@@ -233,8 +239,8 @@ def _rich_progress(report: dict[str, Any]) -> RenderableType:
 
 def _rich_people(report: dict[str, Any]) -> RenderableType:
     rows = ((f"@{clean(p['login'], 60)}" if n == 0 else "", f"{ref(i)} {clean(i['title'], 100)}",
-             clean(i["item"] or "—", 80), i["since"][:10],
-             i["last_activity"][:10] + (" (stale)" if i["stale"] else ""))
+             clean(i["item"] or "—", 80), _known(i["since"]),
+             _known(i["last_activity"]) + (" (stale)" if i["stale"] else ""))
             for p in report["people"] for n, i in enumerate(p["issues"]))
     return _rich_table("Who works on what", ("Person", "Issue", "Item", "Since",
                                              "Last activity"),

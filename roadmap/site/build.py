@@ -99,7 +99,7 @@ def build_site(store: Store, config: Config, out: Path, now: datetime, *,
             and unchanged_on_disk(out, previous)):
         return SiteResult(out, unchanged=len(previous.files), skipped=True)
     overview = overview or gather(store, config, now)
-    site = gather_site(store, overview, title, base_url)
+    site = gather_site(store, overview, title, base_url, config.label)
     files = render_site(site, repo)
     until = valid_until(overview, config.claim_expiry_days, config.stale_days)
     done = write_files(out, files, previous, inputs, stamp(until))

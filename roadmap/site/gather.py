@@ -15,6 +15,7 @@ from roadmap.site.markdown import safe_url
 from roadmap.site.write import item_page, person_page
 from roadmap.store import Store
 from roadmap.store.site import ItemText, load_history, load_item_texts
+from roadmap.track.claims import shown_dates
 from roadmap.track.history import Happening, describe
 from roadmap.track.overview import GOOD_FIRST, available_view, stamp, who_view
 from roadmap.track.status import ItemState, Overview, progress
@@ -27,10 +28,11 @@ FEED_ENTRIES = 50
 
 
 def gather_site(store: Store, overview: Overview, title: str | None,
-                base_url: str | None) -> dict[str, Any]:
-    """Everything the site shows, in the documented `roadmap.json` shape."""
+                base_url: str | None, label: str = "roadmap") -> dict[str, Any]:
+    """Everything the site shows, in the documented `roadmap.json` shape; `label` (the
+    roadmap's own, on every issue) is no chip."""
     texts = load_item_texts(store)
-    happenings = [h for row in load_history(store) if (h := describe(row))]
+    happenings, changes = _happenings(store)
     item_of: dict[str, str] = {}
     how: dict[tuple[str, str], str] = {}
     for link in overview.links:
@@ -39,7 +41,7 @@ def gather_site(store: Store, overview: Overview, title: str | None,
     by_subject: dict[str, list[Happening]] = {}
     for happening in happenings:
         by_subject.setdefault(happening.subject, []).append(happening)
-    items = [_item(overview, state, texts.get(state.item.id), by_subject, how)
+    items = [_item(overview, state, texts.get(state.item.id), by_subject, how, label)
              for state in overview.items]
     by_id = {item["id"]: item for item in items}
     records = {record.ref: record for record in overview.records}
@@ -53,16 +55,32 @@ def gather_site(store: Store, overview: Overview, title: str | None,
         "totals": _totals(overview),
         "items": items,
         "people": _people(overview, by_id, texts, records),
-        "help_wanted": _help_wanted(overview, by_id),
-        "changes": [_change(h, item_of, by_id) for h in reversed(happenings[-CHANGES_SHOWN:])],
+        "help_wanted": _help_wanted(overview, by_id, label),
+        "changes": [_change(h, item_of, by_id, records) for h in changes],
     }
+
+
+def _happenings(store: Store) -> tuple[list[Happening], list[Happening]]:
+    """Every recorded change an item's history may show, and the newest changes.
+
+    The first record is where history starts, not a change (the README's promise): the
+    changes leave it out; an item's history keeps those of its facts GitHub dates (a
+    claim at its comment or assignment, a closing), so history and card agree.
+    """
+    happenings = [h for row in load_history(store) if (h := describe(row))]
+    start = min((h.seen for h in happenings if h.seen), default=None)
+    later = [h for h in happenings if h.seen != start]
+    newest = sorted(later, key=lambda h: (h.at, h.seen or h.at), reverse=True)
+    return [h for h in happenings if h.seen != start or h.at != h.seen], \
+        newest[:CHANGES_SHOWN]
 
 
 def valid_until(overview: Overview, expiry_days: int, stale_days: int) -> datetime | None:
     """The first moment a claim or an item goes stale with no new data: the site built
     now is right until then."""
     moments = [claim.last_activity + timedelta(days=expiry_days)
-               for claims in overview.claims.values() for claim in claims if not claim.stale]
+               for claims in overview.claims.values() for claim in claims
+               if not claim.stale and claim.dated]
     moments += [state.last_activity + timedelta(days=stale_days) for state in overview.items
                 if state.status == "in-progress" and state.last_activity is not None]
     return min(moments, default=None)
@@ -87,7 +105,7 @@ def _totals(overview: Overview) -> dict[str, int]:
 
 def _item(overview: Overview, state: ItemState, text: ItemText | None,
           by_subject: dict[str, list[Happening]],
-          how: dict[tuple[str, str], str]) -> dict[str, Any]:
+          how: dict[tuple[str, str], str], label: str) -> dict[str, Any]:
     item = state.item
     history = [h for h in by_subject.get(item.id, []) if h.kind.startswith("item")]
     history += [h for r in state.issues for h in by_subject.get(r.ref, [])]
@@ -107,7 +125,7 @@ def _item(overview: Overview, state: ItemState, text: ItemText | None,
         "last_activity": stamp(state.last_activity), "drift": list(state.drift),
         "body": text.body if text else "",
         "tasks": [{"text": t, "done": done} for t, done in (text.tasks if text else ())],
-        "issues": [_issue(r, overview.claims[r.ref], how.get((item.id, r.ref)))
+        "issues": [_issue(r, overview.claims[r.ref], how.get((item.id, r.ref)), label)
                    for r in state.issues],
         "history": [_happening(h) for h in history],
     }
@@ -117,12 +135,21 @@ def _person_ref(login: str) -> dict[str, Any]:
     return {"login": login, "page": person_page(login)}
 
 
-def _issue(record: IssueRecord, claims: list[Claim], how: str | None) -> dict[str, Any]:
+def _chips(labels: list[str], label: str, *also: str) -> list[str]:
+    """The labels worth a chip: not the roadmap's own label (every issue has it), nor
+    those the card already says (`also`, such as "good first issue" in its badge)."""
+    hidden = {label.lower(), *(name.lower() for name in also)}
+    return [name for name in labels if name.lower() not in hidden]
+
+
+def _issue(record: IssueRecord, claims: list[Claim], how: str | None,
+           label: str) -> dict[str, Any]:
     return {
         "repo": record.repo, "number": record.number, "ref": record.ref,
         "title": record.title, "url": safe_url(record.url), "state": record.state,
         "state_reason": record.state_reason, "is_pull_request": record.is_pull_request,
-        "labels": list(record.labels), "assignees": list(record.assignees),
+        "labels": list(record.labels), "chips": _chips(record.labels, label),
+        "assignees": list(record.assignees),
         "updated_at": stamp(record.updated_at), "linked_by": how,
         "sub_issues": record.sub_issues.to_dict() if record.sub_issues else None,
         "sub_issue_list": [{
@@ -131,7 +158,7 @@ def _issue(record: IssueRecord, claims: list[Claim], how: str | None) -> dict[st
         } for c in record.children],
         "claims": [{
             "login": c.login, "page": person_page(c.login), "kind": c.kind,
-            "since": stamp(c.since), "last_activity": stamp(c.last_activity),
+            "since": stamp(shown_dates(c)[0]), "last_activity": stamp(shown_dates(c)[1]),
             "stale": c.stale, "evidence": c.evidence, "evidence_url": safe_url(c.evidence),
         } for c in claims],
         "pulls": [{
@@ -143,7 +170,8 @@ def _issue(record: IssueRecord, claims: list[Claim], how: str | None) -> dict[st
 
 def _people(overview: Overview, items: dict[str, dict[str, Any]],
             texts: dict[str, ItemText], records: dict[str, IssueRecord]) -> list[dict[str, Any]]:
-    """Claimants (most issues first), then owners named in the roadmap who claim nothing."""
+    """Claimants (active work first, as `who` orders them), then owners named in the
+    roadmap who claim nothing."""
     owned: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for text in texts.values():
@@ -181,13 +209,16 @@ def _item_ref(items: dict[str, dict[str, Any]], item_id: str | None) -> dict[str
             "item_page": item["page"] if item else None}
 
 
-def _help_wanted(overview: Overview, items: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _help_wanted(overview: Overview, items: dict[str, dict[str, Any]],
+                 label: str) -> list[dict[str, Any]]:
     found = []
     for entry in available_view(overview):
-        good_first = any(label.lower() in GOOD_FIRST for label in entry["labels"])
+        good_first = any(name.lower() in GOOD_FIRST for name in entry["labels"])
         claim = entry["claim"]
         found.append({**entry, "ref": f"{entry['repo']}#{entry['number']}",
                       "url": safe_url(entry["url"]), "good_first": good_first,
+                      # "good first issue" is the card's badge: not a chip besides.
+                      "chips": _chips(entry["labels"], label, *GOOD_FIRST),
                       "claim": None if claim is None else {
                           **claim, "page": person_page(claim["login"])},
                       **_item_ref(items, entry["item"])})
@@ -199,10 +230,14 @@ def _happening(happening: Happening) -> dict[str, Any]:
             "detail": happening.detail}
 
 
-def _change(happening: Happening, item_of: dict[str, str],
-            items: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A change, with the item it concerns (the item itself, or the item of its issue)."""
+def _change(happening: Happening, item_of: dict[str, str], items: dict[str, dict[str, Any]],
+            records: dict[str, IssueRecord]) -> dict[str, Any]:
+    """A change, with the item it concerns (the item itself, or the item of its issue),
+    and its issue's title and URL as they are now."""
     item_id = happening.subject if happening.kind.startswith("item") else item_of.get(
         happening.subject)
+    record = records.get(happening.subject)
     return {**_happening(happening), "item": item_id if item_id in items else None,
-            **_item_ref(items, item_id)}
+            **_item_ref(items, item_id),
+            "issue_title": record.title if record else None,
+            "issue_url": safe_url(record.url) if record else None}

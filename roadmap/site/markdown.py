@@ -4,7 +4,8 @@ markdown-it-py with raw HTML off, images shown as links (a page loads nothing fr
 elsewhere), and links limited to http, https, mailto and relative targets. A
 relative link in ROADMAP.md points into the repository, so it is resolved against
 the repository on GitHub when that is known; `#anchor` links to another item's
-heading go to that item's page.
+heading go to that item's page. An issue reference in the text (`Tracking issue: #4`,
+`owner/repo#12`) links to the issue on GitHub, as the issue cards below it do.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
+
+from roadmap.parse.refs import ref_spans
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -83,20 +86,56 @@ def link_resolver(repo: str | None, anchors: dict[str, str]) -> Resolver:
     return resolve
 
 
-def render_markdown(text: str, resolve: Resolver | None = None) -> str:
-    """A Markdown block as safe HTML."""
+def render_markdown(text: str, resolve: Resolver | None = None,
+                    repo: str | None = None) -> str:
+    """A Markdown block as safe HTML; issue references link into `repo` (or the one named)."""
     md = _markdown()
     tokens = md.parse(text or "")
     _rewrite(tokens, resolve or _keep)
+    _link_refs(tokens, repo)
     return str(md.renderer.render(tokens, md.options, {}))
 
 
-def render_inline(text: str, resolve: Resolver | None = None) -> str:
+def render_inline(text: str, resolve: Resolver | None = None, repo: str | None = None) -> str:
     """One line of Markdown (a task) as safe inline HTML."""
     md = _markdown()
     tokens = md.parseInline(text or "")
     _rewrite(tokens, resolve or _keep)
+    _link_refs(tokens, repo)
     return str(md.renderer.render(tokens, md.options, {}))
+
+
+def _link_refs(tokens: list[Token], repo: str | None) -> None:
+    """Issue references in text (not in a link or code) made links to GitHub."""
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            token.children = _linked(token.children, repo)
+
+
+def _linked(children: list[Token], repo: str | None) -> list[Token]:
+    from markdown_it.token import Token
+
+    out: list[Token] = []
+    depth = 0  # inside a link: its text stays as it is
+    for child in children:
+        depth += (child.type == "link_open") - (child.type == "link_close")
+        spans = ref_spans(child.content) if child.type == "text" and not depth else []
+        at = 0
+        for start, end, named, number in spans:
+            owner = named or repo
+            if owner is None:
+                continue
+            out.append(Token("text", "", 0, content=child.content[at:start]))
+            url = f"https://github.com/{owner}/issues/{number}"
+            out.append(Token("link_open", "a", 1, attrs={"href": url,
+                                                         "rel": "nofollow ugc noopener"}))
+            out.append(Token("text", "", 0, content=child.content[start:end]))
+            out.append(Token("link_close", "a", -1))
+            at = end
+        if at:
+            child.content = child.content[at:]
+        out.append(child)
+    return out
 
 
 def _keep(href: str) -> str | None:

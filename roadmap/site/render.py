@@ -107,8 +107,9 @@ def render_site(site: dict[str, Any], repo: str | None,
     for item in site["items"]:
         if item["page"]:
             files[item["page"]] = page("item.html.j2", item["page"], nav="overview", item=item,
-                                       body=_markup(render_markdown(item["body"], resolve)),
-                                       tasks=[_markup(render_inline(t["text"], resolve))
+                                       body=_markup(render_markdown(item["body"], resolve,
+                                                                    repo)),
+                                       tasks=[_markup(render_inline(t["text"], resolve, repo))
                                               for t in item["tasks"]])
     for person in site["people"]:
         if person["page"]:
@@ -141,8 +142,8 @@ def render_feed(site: dict[str, Any]) -> bytes:
     entries = [{**change, "id": f"urn:uuid:{_entry_id(change)}",
                 "href": base + (change["item_page"] or "changes.html")}
                for change in site["changes"][:FEED_ENTRIES]]
-    updated = entries[0]["at"] if entries else (site["last_sync"] or site["data_as_of"]
-                                                or "1970-01-01T00:00:00Z")
+    # With no entry, the feed changes only at a sync (not with each issue's activity).
+    updated = entries[0]["at"] if entries else (site["last_sync"] or "1970-01-01T00:00:00Z")
     feed_id = f"{base}feed.xml" if base else f"urn:uuid:{uuid.uuid5(_NAMESPACE, site['title'])}"
     text = site_env().get_template("site/feed.xml.j2").render(
         site=site, entries=entries, updated=updated, feed_id=feed_id, base=base)

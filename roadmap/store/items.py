@@ -88,20 +88,24 @@ class ItemRows(StoreBase):
                 if value is not None}
 
     def save_changes(self, at: datetime,
-                     changes: list[tuple[str, str | None, str | None]]) -> None:
-        """Record (key, new value, previous value) changes, all at one moment."""
+                     changes: list[tuple[str, str | None, str | None, datetime | None]]
+                     ) -> None:
+        """Record (key, new value, previous value, when it happened on GitHub or None)
+        changes, all seen at one moment."""
         if not changes:
             return
         with self.session() as session:
             session.execute(self._insert(Change), [
-                {"at": at, "key": key, "value": value, "previous": previous}
-                for key, value, previous in changes])
+                {"at": at, "key": key, "value": value, "previous": previous,
+                 "happened_at": happened}
+                for key, value, previous, happened in changes])
 
     def load_changes(self, since: datetime, until: datetime) -> list[HistoryRow]:
         """Changes recorded after `since`, up to `until`, oldest first."""
         with self.session() as session:
             return [HistoryRow(*row) for row in session.connection().execute(
-                select(Change.at, Change.key, Change.value, Change.previous)
+                select(Change.at, Change.key, Change.value, Change.previous,
+                       Change.happened_at)
                 .where(Change.at > since, Change.at <= until)
                 .order_by(Change.at, Change.id))]
 
@@ -130,6 +134,7 @@ class HistoryRow:
     key: str
     value: str | None
     previous: str | None
+    happened_at: datetime | None = None
 
 
 @dataclass(slots=True, frozen=True)

@@ -309,6 +309,9 @@ class Change(Base):
     #: The new value (None: the fact no longer holds), and the one it replaced.
     value: Mapped[str | None] = mapped_column(Text)
     previous: Mapped[str | None] = mapped_column(Text)
+    #: When it happened on GitHub, where that is known (a claim's comment or assignment,
+    #: an issue's closing); `at` is when a sync saw it, which report windows go by.
+    happened_at: Mapped[datetime | None] = mapped_column()
 
 
 class Report(Base):

@@ -55,7 +55,7 @@ def load_history(store: Store) -> list[HistoryRow]:
     """Every recorded change, oldest first (plain rows: thousands of them, no ORM objects)."""
     with store.session() as session:
         return [HistoryRow(*row) for row in session.execute(
-            select(Change.at, Change.key, Change.value, Change.previous)
+            select(Change.at, Change.key, Change.value, Change.previous, Change.happened_at)
             .order_by(Change.at, Change.id))]
 
 

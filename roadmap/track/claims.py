@@ -31,8 +31,10 @@ def derive_claims(record: IssueRecord, now: datetime, expiry_days: int,
             holders[key] = (kind, when, evidence)
         elif action == "release":
             holders.pop(key, None)
+    undated = set()
     for key in {login.lower() for login in record.assignees}:
-        if key not in holders:
+        if key not in holders:  # no assignment event read: when it began is unknown
+            undated.add(key)
             holders[key] = ("assigned", record.created_at, "assigned on GitHub")
     for pull in record.pulls:
         if pull.state == "open" and pull.author and pull.author.lower() not in holders:
@@ -43,10 +45,21 @@ def derive_claims(record: IssueRecord, now: datetime, expiry_days: int,
     expiry = timedelta(days=expiry_days)
     claims = []
     for key, (kind, since, evidence) in holders.items():
+        # The clock starts at the claim (comment, assignment event, pull request) and only
+        # the claimant's own activity moves it; an undated assignment's has not started.
         last = max([since, *_activity(record, key)])
+        dated = key not in undated
         claims.append(Claim(names.get(key, key), kind, since, last, evidence,
-                            stale=now - last > expiry))
+                            stale=dated and now - last > expiry, dated=dated))
     return sorted(claims, key=lambda c: (c.since, c.login))
+
+
+def shown_dates(claim: Claim) -> tuple[datetime | None, datetime | None]:
+    """A claim's start and last activity as the screens show them: an undated assignment
+    has no start (the issue's creation is not it), and an activity only if its own."""
+    if claim.dated:
+        return claim.since, claim.last_activity
+    return None, claim.last_activity if claim.last_activity != claim.since else None
 
 
 def _timeline(record: IssueRecord,

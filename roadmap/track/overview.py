@@ -15,6 +15,7 @@ from roadmap.model import Claim, IssueRecord
 from roadmap.parse.comments import DEFAULT_CLAIM_PATTERNS, DEFAULT_RELEASE_PATTERNS, Patterns
 from roadmap.store import Store
 from roadmap.store.answers import load_refused_comments
+from roadmap.track.claims import shown_dates
 from roadmap.track.status import ManualLink, Overview, StatusItem, build_overview, progress
 
 GOOD_FIRST = ("good first issue", "good-first-issue", "beginner", "easy", "e-easy")
@@ -67,11 +68,11 @@ def who_view(overview: Overview, login: str | None = None) -> list[dict[str, Any
             if wanted and key != wanted:
                 continue
             names.setdefault(key, claim.login)
+            since, last = shown_dates(claim)
             people.setdefault(key, []).append({
                 "repo": record.repo, "number": record.number, "title": record.title,
                 "item": overview.item_of(record), "kind": claim.kind,
-                "since": stamp(claim.since), "last_activity": stamp(claim.last_activity),
-                "stale": claim.stale,
+                "since": stamp(since), "last_activity": stamp(last), "stale": claim.stale,
             })
     for issues in people.values():
         issues.sort(key=lambda i: i["stale"])  # stable: issue order within each kind
