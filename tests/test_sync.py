@@ -421,7 +421,8 @@ def test_import_gh_export(cli_env):
 
 def test_one_count_of_roadmap_issues_everywhere(github_server, cli_env):
     """A roadmap issue is an issue with the label; a labelled pull request is counted apart,
-    by sync, `issues` and the report alike (issue 13: 181 seen, 180 listed, 171 reported)."""
+    by sync, `issues`, the report and the site alike (issue 13: 181 seen, 180 listed, 171
+    reported)."""
     seed(github_server)
     github_server.create_issue(REPO, "Labelled pull request", labels=["roadmap"],
                                pull_request=True)
@@ -443,6 +444,14 @@ def test_one_count_of_roadmap_issues_everywhere(github_server, cli_env):
     assert run(*db, "issues").output.splitlines()[-1] == (
         "3 roadmap issues and 1 labelled pull request listed, of 4 roadmap issues and "
         "1 labelled pull request in all (--state all)")
+    (cli_env / "ROADMAP.md").write_text("# Roadmap\n\n## 1. One\n\nSee #1.\n",
+                                        encoding="utf-8")
+    built = run(*db, "site", "build", "--out", "site")
+    assert built.exit_code == 0, built.output + built.stderr
+    totals = json.loads((cli_env / "site" / "roadmap.json").read_text(encoding="utf-8"))["totals"]
+    assert (totals["issues"], totals["open_issues"], totals["labelled_pull_requests"]) == (4, 3, 1)
+    overview = " ".join((cli_env / "site" / "index.html").read_text(encoding="utf-8").split())
+    assert "4 roadmap issues (3 open) and 1 labelled pull request." in overview
 
 
 def test_issues_prints_a_table(github_server, cli_env):

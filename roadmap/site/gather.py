@@ -100,6 +100,11 @@ def _totals(overview: Overview) -> dict[str, int]:
         if state.item.parent is None:
             for key, value in _counts(overview, state).items():
                 totals[key] += value
+    # The one count of roadmap issues, as sync, `issues`, `status` and reports give it.
+    issues = [r for r in overview.records if not r.is_pull_request]
+    totals["issues"] = len(issues)
+    totals["open_issues"] = sum(r.state == "open" for r in issues)
+    totals["labelled_pull_requests"] = len(overview.records) - len(issues)
     return totals
 
 
