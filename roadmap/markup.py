@@ -27,6 +27,15 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def issue_count(issues: int, pulls: int, open_issues: int | None = None) -> str:
+    """The one count of roadmap issues every screen gives: `4 roadmap issues (3 open) and
+    1 labelled pull request` (no pull requests, no mention of them)."""
+    text = plural(issues, "roadmap issue")
+    if open_issues is not None:
+        text += f" ({open_issues} open)"
+    return text + (f" and {plural(pulls, 'labelled pull request')}" if pulls else "")
+
+
 def change_counts(changes: list[dict[str, Any]]) -> list[tuple[str, int]]:
     """How many changes of each kind, most first: for a one-line summary."""
     return Counter(c["kind"] for c in changes).most_common()

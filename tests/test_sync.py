@@ -469,3 +469,4 @@ def test_issues_prints_a_table(github_server, cli_env):
     title_at = lines[0].index("Title")
     assert {row[title_at:] for row in rows} == {"Tabs in a title", "[bold]not markup[/bold]"}
     assert "@alice" in next(row for row in rows if "Tabs" in row)
+    assert lines[-1] == "2 roadmap issues"  # no labelled pull request: none mentioned

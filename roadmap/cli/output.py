@@ -9,7 +9,7 @@ from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from roadmap.markup import plural
+from roadmap.markup import issue_count
 from roadmap.model import Item, Note, Problem, QueryLink, Ref, Roadmap, Status, StoredIssue, Task
 
 if TYPE_CHECKING:
@@ -279,12 +279,9 @@ def _issues_tail(issues: list[StoredIssue], total: tuple[int, int] | None) -> st
     """The one count of roadmap issues (labelled pull requests apart), and of all when only
     some are listed."""
     pulls = sum(i.is_pull_request for i in issues)
-    tail = plural(len(issues) - pulls, "roadmap issue")
-    if pulls:
-        tail += f" and {plural(pulls, 'labelled pull request')}"
+    tail = issue_count(len(issues) - pulls, pulls)
     if total is not None and total != (len(issues) - pulls, pulls):
-        tail += (f" listed, of {plural(total[0], 'roadmap issue')} and "
-                 f"{plural(total[1], 'labelled pull request')} in all (--state all)")
+        tail += f" listed, of {issue_count(*total)} in all (--state all)"
     return tail
 
 
@@ -363,8 +360,8 @@ def render_status(view: dict[str, Any]) -> str:
     attention, held = view["attention"], view["counts"]
     counts = [(key, len(attention[key]), one if len(attention[key]) == 1 else many)
               for key, one, many in _ATTENTION if attention[key]]
-    lines = [f"{plural(held['roadmap_issues'], 'roadmap issue')} ({held['open_issues']} open)"
-             f" and {plural(held['labelled_pull_requests'], 'labelled pull request')}",
+    lines = [issue_count(held["roadmap_issues"], held["labelled_pull_requests"],
+                         held["open_issues"]),
              "needs attention: " + ", ".join(f"{n} {words}" for _, n, words in counts)
              if counts else "nothing needs attention"]
     for key, count, words in counts:

@@ -14,7 +14,7 @@ from roadmap.github.client import (
     GitHubClient,
     Page,
 )
-from roadmap.markup import plural
+from roadmap.markup import issue_count
 from roadmap.store import CursorState, Store
 
 log = logging.getLogger("roadmap.sync")
@@ -68,9 +68,8 @@ class RepoSummary:
         """One line: what the store holds now, what changed and what it cost."""
         left = "" if self.rate_limit_remaining is None else \
             f"; {self.rate_limit_remaining} left in the rate limit"
-        held = "" if self.roadmap_issues is None else (
-            f"{plural(self.roadmap_issues, 'roadmap issue')} and "
-            f"{plural(self.labelled_pull_requests or 0, 'labelled pull request')}; ")
+        held = "" if self.roadmap_issues is None else \
+            f"{issue_count(self.roadmap_issues, self.labelled_pull_requests or 0)}; "
         return (f"{self.repo}: {held}{self.issues_seen} read ({self.new} new, {self.updated} "
                 f"updated, {self.dropped} dropped), {self.comments} comments; {self.requests} "
                 f"requests, {self.not_modified} not modified, {self.core_points} core and "
