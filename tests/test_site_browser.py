@@ -251,3 +251,22 @@ def test_hostile_text_is_visible_as_text(server: str, page: Watched) -> None:
     assert loaded.get_by_text(f"<script>{PWN}</script>", exact=False).count() >= 1
     wanted = page.open(server + "hostile/help-wanted.html")
     assert wanted.get_by_text(f"<svg onload={PWN}>", exact=False).count() >= 1
+
+
+# -- what the screens say (issue 13) --------------------------------------------------------
+
+
+def test_the_screens_show_links_and_titles(server: str, page: Watched) -> None:
+    item = page.open(server + "hostile/items/remote-cache.html")
+    tracking = item.locator(".prose a", has_text="#2")
+    assert tracking.is_visible()
+    assert tracking.get_attribute("href") == "https://github.com/acme/widgets/issues/2"
+    assert item.get_by_text("disagree").count() == 0
+    people = page.open(server + "hostile/people/index.html")
+    card = people.locator("li.card", has_text="@bob-dev")
+    assert card.locator("a", has_text="acme/widgets#2").is_visible()
+    assert "Remote cache" in card.inner_text()
+    changes = page.open(server + "hostile/changes.html")
+    claimed = changes.locator("#changes li", has_text="claimed").first
+    assert claimed.locator("a[href^='https://github.com/acme/widgets/issues/']").is_visible()
+    assert page.problems == []
