@@ -148,7 +148,8 @@ def change(world: World, kind: str, number: int, args: list[Any]) -> None:
     elif kind == "comment":
         server.comment(REPO, number, args[0], f"Comment {world.edits}")
     elif kind == "transfer":
-        server.transfer(REPO, number, OTHER)
+        if not off_roadmap_sub_issue(server, number):  # a known limit: see the xfail below
+            server.transfer(REPO, number, OTHER)
     elif kind == "delete":
         server.delete(REPO, number)
     elif kind in ("cross_reference", "connect"):
@@ -159,6 +160,13 @@ def change(world: World, kind: str, number: int, args: list[Any]) -> None:
         server.merge(REPO, number)
     elif kind in ("sub_add", "sub_remove"):
         sub_issue(world, kind, number, args)
+
+
+def off_roadmap_sub_issue(server: GitHubServer, number: int) -> bool:
+    """A sub-issue without the label: GitHub tells nothing when it is transferred (its
+    parent's summary stays, its events leave with it), so only `sync --full` sees it go."""
+    issue = server.issue(REPO, number)
+    return issue.parent is not None and "roadmap" not in issue.label_names()
 
 
 def sub_issue(world: World, kind: str, number: int, args: list[Any]) -> None:
@@ -236,6 +244,8 @@ def test_incremental_syncs_end_equal_to_one_full_sync(backend, large, tmp_path):
         @example([("label", 0), ("unlabel", 0), ("sync",), ("label", 0)])
         # a sub-issue added to an issue that no sync sees change
         @example([("sub_add", 0, 1), ("sync",), ("close", 1, "completed"), ("sync",)])
+        # a roadmap sub-issue transferred away: its parent's summary stays, its list must not
+        @example([("label", 1), ("sub_add", 0, 1), ("sync",), ("transfer", 1)])
         def incremental_equals_full(operations: list[tuple[Any, ...]]) -> None:
             with GitHubServer(search_lag=LAG) as server:
                 seed(server)
@@ -315,3 +325,29 @@ def test_a_comment_edited_in_the_second_of_the_last_sync(server, backend, tmp_pa
         server.clock.advance(60)
         sync(server, store)
         assert snapshot(store) == full_sync_of(server, backend, tmp_path)
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: an off-roadmap sub-issue's transfer "
+                   "moves nothing GitHub shows the parent's repository; `sync --full` sees it")
+def test_an_off_roadmap_sub_issue_transferred_away_is_seen(server, backend, tmp_path):
+    """Issue 2 (no label) is a sub-issue of the roadmap issue 1, then moves to another
+    repository: the parent's summary stays, and the child's events leave with it."""
+    server.add_sub_issue(REPO, 1, REPO, 2)
+    with opened(backend, tmp_path / "main") as store:
+        sync(server, store)
+        server.transfer(REPO, 2, OTHER)
+        sync(server, store)
+        assert [row[5] for row in snapshot(store)["sub_issues"] if row[0] == 1] == [OTHER]
+
+
+def test_a_roadmap_sub_issue_transferred_away_is_listed_where_it_went(server, backend, tmp_path):
+    """The same with the label on the child: its transfer is seen by the sweep, and the
+    parent's list is read again though its summary did not move."""
+    server.add_label(REPO, 2, "roadmap")
+    server.add_sub_issue(REPO, 1, REPO, 2)
+    with opened(backend, tmp_path / "main") as store:
+        sync(server, store)
+        assert [row[5] for row in snapshot(store)["sub_issues"] if row[0] == 1] == [REPO]
+        server.transfer(REPO, 2, OTHER)
+        sync(server, store)
+        assert [row[5] for row in snapshot(store)["sub_issues"] if row[0] == 1] == [OTHER]

@@ -130,13 +130,24 @@ def _record_history(ctx: click.Context, store: Store) -> None:
     now = _now()
     record_history(store, gather(store, _config(ctx), now), now)
 
-def _save_items(store: Store, config: Config) -> None:
-    """Store the parsed roadmap beside the issues, when there is one to parse."""
+def _configured_roadmap(ctx: click.Context) -> Roadmap | None:
+    """The configured roadmap, parsed once per command (None when there is no file)."""
     from roadmap.parse import parse_file
 
-    if config.roadmap.is_file():
-        repo = config.default_repo
-        store.save_items(parse_file(_relative(config.roadmap), repo=repo))
+    if "roadmap" not in ctx.obj:
+        config = _config(ctx)
+        ctx.obj["roadmap"] = parse_file(_relative(config.roadmap), repo=config.default_repo) \
+            if config.roadmap.is_file() else None
+    roadmap: Roadmap | None = ctx.obj["roadmap"]
+    return roadmap
+
+
+def _save_items(ctx: click.Context, store: Store) -> None:
+    """Store the parsed roadmap beside the issues, when there is one to parse."""
+    roadmap = _configured_roadmap(ctx)
+    if roadmap is not None:
+        store.save_items(roadmap)
+
 
 def _width() -> int | None:
     """The terminal's width, or None (no wrapping) when the output is piped."""
@@ -173,8 +184,9 @@ def _overview(ctx: click.Context) -> Overview:
     from roadmap.track.overview import gather
 
     store = _store(ctx)
-    _save_items(store, _config(ctx))
+    _save_items(ctx, store)
     return gather(store, _config(ctx), _now())
+
 
 def _client(ctx: click.Context, api_url: str | None,
             write_interval: float = 1.0) -> GitHubClient:

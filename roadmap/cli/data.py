@@ -51,7 +51,7 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
         raise InputError("no repository to sync: pass --repo OWNER/NAME or set `repos` "
                          "in the configuration")
     store = _store(ctx, create=True)
-    _save_items(store, config)
+    _save_items(ctx, store)
     token = find_token()
     feedback = Feedback(quiet=as_json)
     if token is None:

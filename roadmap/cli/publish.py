@@ -10,6 +10,7 @@ import click
 
 from roadmap.cli.app import (
     _config,
+    _configured_roadmap,
     _now,
     _overview,
     _relative,
@@ -20,7 +21,7 @@ from roadmap.errors import EXIT_PROBLEMS
 
 if TYPE_CHECKING:
 
-    from roadmap.config import Config
+    pass
 
 
 
@@ -134,7 +135,7 @@ def report(ctx: click.Context, fmt: str, since: str | None, output: Path | None,
         overview = _overview(ctx)
         store = _store(ctx)
         config = _config(ctx)
-        data = build_report(store, overview, _roadmap_title(config), now, start, config.label)
+        data = build_report(store, overview, _roadmap_title(ctx), now, start, config.label)
         text = render_report(data, fmt, template, shutil.get_terminal_size().columns
                              if terminal else None)
     if output is None:
@@ -145,13 +146,9 @@ def report(ctx: click.Context, fmt: str, since: str | None, output: Path | None,
         store.save_report(now, fmt)
 
 
-def _roadmap_title(config: Config) -> str | None:
-    from roadmap.parse import parse_file
-
-    if not config.roadmap.is_file():
-        return None
-    repo = config.default_repo
-    return parse_file(_relative(config.roadmap), repo=repo).title
-
-
 # -- answering on GitHub ----------------------------------------------------------------------
+
+
+def _roadmap_title(ctx: click.Context) -> str | None:
+    roadmap = _configured_roadmap(ctx)
+    return roadmap.title if roadmap else None

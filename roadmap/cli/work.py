@@ -156,7 +156,7 @@ def _manual_link(ctx: click.Context, ref: str, item: str, repo: str | None,
 
     target, number = parse_ref(ref, _config(ctx).repo_or_default(repo))
     store = _store(ctx)
-    _save_items(store, _config(ctx))
+    _save_items(ctx, store)
     rows = store.load_items()
     wanted = item.lower()
     match = next((r for r in rows if r.id == item), None) or next(

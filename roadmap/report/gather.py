@@ -169,7 +169,7 @@ def _attention(overview: Overview) -> dict[str, list[dict[str, Any]]]:
              "last_activity": stamp(c.last_activity)}
             for r in overview.records for c in overview.claims[r.ref] if c.stale],
         "stalled": [{**_item(s), "last_activity": stamp(s.last_activity)}
-                    for s in leaves if s.status == "stalled"],
+                    for s in overview.stalled()],
         "drift": [{**_item(s), "detail": d} for s in overview.items for d in s.drift],
         "conflicts": [{**_issue(by_ref[ref]), "detail": detail} for ref, _, detail in
                       (c.partition(": ") for c in overview.conflicts) if ref in by_ref],

@@ -140,6 +140,12 @@ class IssueRows(StoreBase):
                                                 Issue.number == number)
                             .values(on_roadmap=False, gone=gone, moved_to=moved_to,
                                     synced_at=now()))
+            # A sub-issue that moved moves no parent's summary: its parents' lists are
+            # read again (`load_sub_issue_work`), so they name it where it is now.
+            full_name = select(Repository.full_name).where(Repository.id == repo_id)
+            parents = select(SubIssue.issue_id).where(SubIssue.repo == full_name.scalar_subquery(),
+                                                      SubIssue.number == number)
+            session.execute(update(Issue).where(Issue.id.in_(parents)).values(sub_listed=None))
 
     def load_repo_id(self, full_name: str, synced: bool = True) -> int | None:
         """The store's id of a repository; with `synced`, only one GitHub's id is known for."""

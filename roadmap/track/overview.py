@@ -173,7 +173,7 @@ def status_view(overview: Overview) -> dict[str, Any]:
             "unlinked_issues": [r.ref for r in unlinked],
             "drift": [f"{s.item.id}: {d}" for s in overview.items for d in s.drift],
             "conflicts": overview.conflicts,
-            "stalled": [f"{s.item.id}" for s in overview.items if s.status == "stalled"],
+            "stalled": [s.item.id for s in overview.stalled()],
             "stale_claims": [f"{r.ref}: @{c.login}'s claim has had no activity since "
                              f"{stamp(c.last_activity)}" for r, c in stale],
             "items_without_issue": [s.item.id for s in overview.items if s.no_issue],

@@ -73,6 +73,10 @@ class Overview:
     _first_item: dict[tuple[str, int], str] | None = field(default=None, repr=False,
                                                             compare=False)
 
+    def stalled(self) -> list[ItemState]:
+        """The items to nudge: stalled leaves (a parent stalls only through them)."""
+        return [s for s in self.items if s.status == "stalled" and not s.children]
+
     def item_of(self, record: IssueRecord) -> str | None:
         """The id of the (first) item an issue is linked to."""
         # A dict, not a scan of the links: `who` and `available` ask for every issue.
