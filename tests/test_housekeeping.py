@@ -27,6 +27,7 @@ from .test_respond import (
     forget_assignments,
     open_store,
     project,
+    respond_dry_run,
     roadmap_issue,
     seed,
     writes,
@@ -246,12 +247,7 @@ def test_a_reminders_marker_typed_by_a_person_hides_no_reminder(github_server, p
 def test_a_dry_run_round_prints_the_calls_and_writes_nothing(github_server, project):
     n = claimed_by_bob(github_server, 40)
     github_server.log.clear()
-    (project / "schedule.json").write_text(json.dumps({"schedule": "17 6 * * *"}),
-                                           encoding="utf-8")
-    result = run("respond", "--event", "schedule.json", "--event-name", "schedule",
-                 "--dry-run")
-    assert result.exit_code == 0, result.output + result.stderr
-    lines = result.output.splitlines()
+    lines = respond_dry_run(project, "schedule", {"schedule": "17 6 * * *"})
     assert lines[0] == f"DELETE /repos/{REPO}/issues/{n}/assignees ['bob']"
     assert lines[1].startswith(f"POST /repos/{REPO}/issues/{n}/comments '@bob: your claim on "
                                "this issue had no activity from you since ")

@@ -185,6 +185,14 @@ def until(condition: Callable[[], bool], seconds: float = 30) -> bool:
     return True
 
 
+def respond_dry_run(folder, event: str, payload: Any) -> list[str]:
+    """`roadmap respond --dry-run` on an event file: the lines it prints."""
+    (folder / "event.json").write_text(json.dumps(payload), encoding="utf-8")
+    result = run("respond", "--event", "event.json", "--event-name", event, "--dry-run")
+    assert result.exit_code == 0, result.output + result.stderr
+    return result.output.splitlines()
+
+
 def marker(comment_id: int, kind: str) -> str:
     return f"<!-- roadmap-respond: answer to {comment_id}: {kind} -->"
 
@@ -511,13 +519,9 @@ def test_a_comment_another_run_is_answering_is_left_to_it(github_server, project
 def test_dry_run_prints_the_calls_and_writes_nothing(github_server, project):
     n = roadmap_issue(github_server)
     comment_id = github_server.comment(REPO, n, "alice", "/claim")
-    (project / "event.json").write_text(json.dumps(
-        comment_payload(github_server, REPO, comment_id)), encoding="utf-8")
     github_server.log.clear()
-    result = run("respond", "--event", "event.json", "--event-name", "issue_comment",
-                 "--dry-run")
-    assert result.exit_code == 0, result.output + result.stderr
-    lines = result.output.splitlines()
+    lines = respond_dry_run(project, "issue_comment",
+                            comment_payload(github_server, REPO, comment_id))
     assert lines[0] == f"POST /repos/{REPO}/issues/{n}/assignees ['alice']"
     assert lines[1].startswith(f"POST /repos/{REPO}/issues/{n}/comments '@alice: this issue "
                                "is yours, and you are assigned.")
