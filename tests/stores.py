@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from roadmap.store import Store
+
 POSTGRES = os.environ.get("ROADMAP_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("ROADMAP_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite", "postgresql"]
@@ -43,3 +45,14 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def opened_store(backend: str, folder: Path) -> Iterator[Store]:
+    """A Store on a fresh database of `backend`, closed and removed afterwards."""
+    with database_url(backend, folder) as url:
+        store = Store.open(url)
+        try:
+            yield store
+        finally:
+            store.close()

@@ -76,6 +76,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def command_env(server: GitHubServer, monkeypatch: Any, folder: Any) -> None:
+    """Commands run in `folder` talk to `server` with alice's token (no other token)."""
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    monkeypatch.delenv("ROADMAP_DATABASE_URL", raising=False)
+    monkeypatch.setenv("GITHUB_API_URL", server.url)
+    monkeypatch.chdir(folder)
+
+
 def project_env(server: GitHubServer, monkeypatch: Any, folder: Any) -> None:
     """A project folder whose commands talk to `server` as alice, with `repos` configured.
 
@@ -84,9 +93,5 @@ def project_env(server: GitHubServer, monkeypatch: Any, folder: Any) -> None:
     from datetime import UTC, datetime
 
     server.clock.set(datetime.now(UTC))
-    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    monkeypatch.delenv("GH_TOKEN", raising=False)
-    monkeypatch.delenv("ROADMAP_DATABASE_URL", raising=False)
-    monkeypatch.setenv("GITHUB_API_URL", server.url)
-    monkeypatch.chdir(folder)
+    command_env(server, monkeypatch, folder)
     (folder / "roadmap.toml").write_text('repos = ["acme/widgets"]\n', encoding="utf-8")

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from roadmap.store import Store
 from roadmap.store.answers import (
     MAX_ATTEMPTS,
     drop_pending_answers,
@@ -21,19 +20,15 @@ from roadmap.store.answers import (
     save_delivery,
 )
 
-from .stores import BACKENDS, database_url
+from .stores import BACKENDS, opened_store
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
-    with database_url(request.param, tmp_path) as url:
-        opened = Store.open(url)
-        try:
-            yield opened
-        finally:
-            opened.close()
+    with opened_store(request.param, tmp_path) as opened:
+        yield opened
 
 
 def test_an_answer_is_reserved_once_then_recorded(store):

@@ -22,15 +22,13 @@ from roadmap.store.models import Base
 from roadmap.track.history import changes_between, record_facts
 
 from .conftest import run
-from .stores import BACKENDS, database_url
+from .stores import BACKENDS, opened_store
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
-    with database_url(request.param, tmp_path) as url:
-        opened = Store.open(url)
+    with opened_store(request.param, tmp_path) as opened:
         yield opened
-        opened.close()
 
 
 def issue(number: int, labels=("roadmap",), updated="2026-11-01T10:00:00Z", **extra):

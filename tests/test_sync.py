@@ -18,7 +18,7 @@ from roadmap.sync.run import PER_ISSUE_LIMIT
 from .conftest import run
 from .github_server.fixtures import github_server_fixture, seed_acme
 from .stores import BACKENDS, database_url
-from .syncing import REPO, TOKEN, snapshot, sync
+from .syncing import REPO, TOKEN, command_env, snapshot, sync
 
 github_server = github_server_fixture(setup=seed_acme)
 
@@ -325,10 +325,7 @@ def test_two_syncs_at_once_refuse_clearly(github_server, stores):
 
 @pytest.fixture
 def cli_env(github_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    monkeypatch.delenv("GH_TOKEN", raising=False)
-    monkeypatch.setenv("GITHUB_API_URL", github_server.url)
-    monkeypatch.chdir(tmp_path)
+    command_env(github_server, monkeypatch, tmp_path)
     return tmp_path
 
 

@@ -20,16 +20,14 @@ from roadmap.store import Store
 from .conftest import run
 from .github_server import GitHubServer
 from .github_server.fixtures import seed_acme
-from .stores import BACKENDS, database_url
-from .syncing import REPO, TOKEN, snapshot, sync
+from .stores import BACKENDS, database_url, opened_store
+from .syncing import REPO, TOKEN, command_env, snapshot, sync
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
-    with database_url(request.param, tmp_path) as url:
-        opened = Store.open(url)
+    with opened_store(request.param, tmp_path) as opened:
         yield opened
-        opened.close()
 
 
 @pytest.fixture
@@ -179,10 +177,7 @@ def test_the_search_budget_is_waited_for_or_stops_the_sync(server, store):
 
 @pytest.fixture
 def cli_env(server, monkeypatch, tmp_path):
-    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    monkeypatch.delenv("GH_TOKEN", raising=False)
-    monkeypatch.setenv("GITHUB_API_URL", server.url)
-    monkeypatch.chdir(tmp_path)
+    command_env(server, monkeypatch, tmp_path)
     return tmp_path
 
 

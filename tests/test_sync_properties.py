@@ -22,8 +22,6 @@ shapes of roadmap run: swept every sync (small), and probed with a search count 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from roadmap.store.models import Base
 from .github_server import GitHubServer
 from .github_server.fixtures import seed_acme
 from .stores import BACKENDS, database_url
+from .stores import opened_store as opened
 from .syncing import REPO, TOKEN, snapshot, sync
 
 #: Examples per backend; raise it for a deeper search: ROADMAP_SYNC_EXAMPLES=500 pytest ...
@@ -200,14 +199,6 @@ def seed(server: GitHubServer) -> None:
     server.comment(REPO, first, "bob", "/claim")
 
 
-@contextmanager
-def opened(backend: str, folder: Path) -> Iterator[Store]:
-    with database_url(backend, folder) as url:
-        store = Store.open(url)
-        try:
-            yield store
-        finally:
-            store.close()
 
 
 def emptied(store: Store) -> Store:
