@@ -34,7 +34,7 @@ from roadmap.report.text import render_rich
 from roadmap.store import Store
 from roadmap.store.models import SyncRun
 from roadmap.track.history import record_history
-from roadmap.track.overview import gather
+from roadmap.track.overview import ItemCounts, gather, item_counts, total_counts
 
 from .conftest import run
 from .github_server.fixtures import github_server_fixture, seed_acme
@@ -217,6 +217,41 @@ def test_report_says_what_the_fixed_store_holds(report):
         ("claimed", f"{REPO}#1"), ("issue added", f"{REPO}#7"), ("issue closed", f"{REPO}#8"),
         ("item started", "faster-startup"), ("item started", "runtime"),
         ("title changed", f"{REPO}#5")]
+
+
+def test_report_and_site_count_items_by_one_rule(tmp_path):
+    """Stalled items apart in the site, folded into in progress in the report (its JSON
+    schema 1): both from `item_counts` (issue 12)."""
+    from roadmap.site.gather import gather_site
+
+    store = fixed_store(tmp_path)
+    try:
+        overview = gather(store, Config(), NOW)
+        report = build_report(store, overview, "W", NOW, SINCE)
+        site = gather_site(store, overview, "W", None)
+    finally:
+        store.close()
+    top = [s for s in overview.items if s.item.parent is None]
+    counts = [item_counts(overview, s) for s in top]
+    assert [c.stalled for c in counts] == [1, 0]  # plugin-api: a stale claim, quiet
+    assert [(s["in_progress"], s["total"]) for s in report["sections"]] == [
+        (c.in_progress + c.stalled, c.total) for c in counts]
+    assert [i["progress"] for i in site["items"] if i["parent"] is None] == [
+        c.as_dict() for c in counts]
+    assert sum(counts, ItemCounts()) == total_counts(overview)
+    shown = total_counts(overview).as_dict()
+    assert {k: v for k, v in site["totals"].items() if k in shown} == shown
+    assert {k: report["totals"][k] for k in ("done", "in_progress", "planned", "dropped",
+                                             "total")} == {
+        k: v for k, v in total_counts(overview).folded().as_dict().items() if k != "stalled"}
+
+
+def test_folded_counts_keep_the_total():
+    counts = ItemCounts(done=1, in_progress=2, stalled=3, planned=4, dropped=5)
+    assert counts.total == counts.folded().total == 15
+    assert counts.folded() == ItemCounts(1, 5, 0, 4, 5)
+    assert list(counts.as_dict()) == ["done", "in_progress", "stalled", "planned", "dropped",
+                                      "total"]
 
 
 def test_golden_folder_has_nothing_else():

@@ -17,8 +17,8 @@ from roadmap.markup import item_name, when
 from roadmap.model import IssueRecord
 from roadmap.store import Store
 from roadmap.track.history import changes_between
-from roadmap.track.overview import GOOD_FIRST, available_view, stamp, who_view
-from roadmap.track.status import ItemState, Overview, progress
+from roadmap.track.overview import GOOD_FIRST, available_view, item_counts, stamp, who_view
+from roadmap.track.status import ItemState, Overview
 
 if TYPE_CHECKING:
     pass
@@ -113,11 +113,10 @@ def _age(delta: timedelta) -> str:
 
 
 def _counts(overview: Overview, state: ItemState) -> dict[str, int]:
-    counts = progress(overview.items, state)
-    return {"done": counts.get("done", 0),
-            "in_progress": counts.get("in-progress", 0) + counts.get("stalled", 0),
-            "planned": counts.get("planned", 0), "dropped": counts.get("dropped", 0),
-            "total": sum(counts.values())}
+    """The report's counts (schema 1): stalled items within in progress."""
+    counts = item_counts(overview, state).folded()
+    return {"done": counts.done, "in_progress": counts.in_progress, "planned": counts.planned,
+            "dropped": counts.dropped, "total": counts.total}
 
 
 def _section(overview: Overview, state: ItemState) -> dict[str, Any]:

@@ -17,8 +17,15 @@ from roadmap.store import Store
 from roadmap.store.site import ItemText, load_history, load_item_texts
 from roadmap.track.claims import shown_dates
 from roadmap.track.history import Happening, describe
-from roadmap.track.overview import GOOD_FIRST, available_view, stamp, who_view
-from roadmap.track.status import ItemState, Overview, progress
+from roadmap.track.overview import (
+    GOOD_FIRST,
+    available_view,
+    item_counts,
+    stamp,
+    total_counts,
+    who_view,
+)
+from roadmap.track.status import ItemState, Overview
 
 #: The version of `roadmap.json`; it changes only when a field changes meaning or goes.
 SCHEMA = 1
@@ -87,19 +94,11 @@ def valid_until(overview: Overview, expiry_days: int, stale_days: int) -> dateti
 
 
 def _counts(overview: Overview, state: ItemState) -> dict[str, int]:
-    counts = progress(overview.items, state)
-    return {"done": counts.get("done", 0), "in_progress": counts.get("in-progress", 0),
-            "stalled": counts.get("stalled", 0), "planned": counts.get("planned", 0),
-            "dropped": counts.get("dropped", 0), "total": sum(counts.values())}
+    return item_counts(overview, state).as_dict()
 
 
 def _totals(overview: Overview) -> dict[str, int]:
-    totals = {"done": 0, "in_progress": 0, "stalled": 0, "planned": 0, "dropped": 0,
-              "total": 0}
-    for state in overview.items:
-        if state.item.parent is None:
-            for key, value in _counts(overview, state).items():
-                totals[key] += value
+    totals: dict[str, int] = total_counts(overview).as_dict()
     # The one count of roadmap issues, as sync, `issues`, `status` and reports give it.
     issues = [r for r in overview.records if not r.is_pull_request]
     totals["issues"] = len(issues)

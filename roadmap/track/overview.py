@@ -6,6 +6,7 @@ then rendered; nothing here talks to GitHub.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,14 @@ from roadmap.parse.comments import DEFAULT_CLAIM_PATTERNS, DEFAULT_RELEASE_PATTE
 from roadmap.store import Store
 from roadmap.store.answers import load_refused_comments
 from roadmap.track.claims import shown_dates
-from roadmap.track.status import ManualLink, Overview, StatusItem, build_overview, progress
+from roadmap.track.status import (
+    ItemState,
+    ManualLink,
+    Overview,
+    StatusItem,
+    build_overview,
+    progress,
+)
 
 GOOD_FIRST = ("good first issue", "good-first-issue", "beginner", "easy", "e-easy")
 
@@ -45,6 +53,57 @@ def _drop_refused(records: list[IssueRecord], refused: set[int]) -> None:
     if refused:
         for record in records:
             record.comments = [c for c in record.comments if c.id not in refused]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemCounts:
+    """Leaf items by derived status, stalled apart: the one count of items (issue 12).
+
+    The site shows it as it is (`as_dict`); the report's JSON (schema 1) was written
+    before stalled items were counted apart, and `folded` is that view of it.
+    """
+
+    done: int = 0
+    in_progress: int = 0
+    stalled: int = 0
+    planned: int = 0
+    dropped: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.in_progress + self.stalled + self.planned + self.dropped
+
+    def __add__(self, other: ItemCounts) -> ItemCounts:
+        return ItemCounts(self.done + other.done, self.in_progress + other.in_progress,
+                          self.stalled + other.stalled, self.planned + other.planned,
+                          self.dropped + other.dropped)
+
+    def folded(self) -> ItemCounts:
+        """The report's view (its JSON schema 1): a stalled item is still in progress."""
+        return ItemCounts(self.done, self.in_progress + self.stalled, 0, self.planned,
+                          self.dropped)
+
+    def as_dict(self) -> dict[str, int]:
+        """`{"done", "in_progress", "stalled", "planned", "dropped", "total"}`."""
+        return {"done": self.done, "in_progress": self.in_progress, "stalled": self.stalled,
+                "planned": self.planned, "dropped": self.dropped, "total": self.total}
+
+
+def item_counts(overview: Overview, state: ItemState) -> ItemCounts:
+    """The leaf items under `state` (itself when a leaf) by status."""
+    counts = progress(overview.items, state)
+    return ItemCounts(counts.get("done", 0), counts.get("in-progress", 0),
+                      counts.get("stalled", 0), counts.get("planned", 0),
+                      counts.get("dropped", 0))
+
+
+def total_counts(overview: Overview) -> ItemCounts:
+    """The leaf items of every top-level item, by status."""
+    total = ItemCounts()
+    for state in overview.items:
+        if state.item.parent is None:
+            total += item_counts(overview, state)
+    return total
 
 
 def stamp(moment: datetime | None) -> str | None:
