@@ -234,7 +234,8 @@ class RemoteComment:
 
 @dataclass(slots=True, frozen=True)
 class RemoteEvent:
-    """An assignment or label event."""
+    """An issue event: an assignment, a label, a state or title change, or a commit that
+    references the issue (`referenced`; its `subject` is the commit id)."""
 
     id: int
     event: str

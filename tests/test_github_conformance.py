@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,8 @@ ONE = f"{R}/issues/{{issue_number}}"
 def rich() -> Iterator[tuple[GitHubServer, github.Github]]:
     """A repository with everything an answer can hold: open, closed (both reasons) and
     reopened issues, pull requests (open, merged), labels, milestones, assignees, comments,
-    locked issues, cross-references, and sub-issues two levels deep across two repos."""
+    locked issues, cross-references, a commit referencing an issue, and sub-issues two
+    levels deep across two repos."""
     with GitHubServer() as server:
         server.add_user("alice", token="tok-alice")
         server.add_user("bob", token="tok-bob")
@@ -207,6 +209,7 @@ def rich() -> Iterator[tuple[GitHubServer, github.Github]]:
         merged = server.create_issue(REPO, "Refs #1", user="alice", pull_request=True)
         server.merge(REPO, merged)
         server.cross_reference(REPO, epic, merged)
+        server.push_commit(REPO, epic, "bob")
         with client(server, "tok-alice") as gh:
             yield server, gh
 
@@ -301,7 +304,7 @@ def test_each_timeline_entry_matches_the_schema_of_its_kind(rich):
                 validate_def(TIMELINE_SCHEMAS.get(entry["event"], "state-change-issue-event"),
                              entry)
     assert set(TIMELINE_SCHEMAS) <= kinds
-    assert {"closed", "reopened", "merged", "connected", "unlocked"} <= kinds
+    assert {"closed", "reopened", "merged", "connected", "unlocked", "referenced"} <= kinds
 
 
 def test_the_user_is_a_private_user(rich):
@@ -380,6 +383,34 @@ def test_search_answers_have_no_etag_and_are_never_304(faithful):
         assert listed["etag"].startswith('W/"')
         assert listed["cache-control"] == "private, max-age=60, s-maxage=60"
     assert faithful.points("tok-alice") == {"core": 1, "search": 2}
+
+
+def test_a_commit_naming_an_issue_is_a_referenced_event_in_each_list(faithful):
+    """GitHub's `referenced` event (its issue-event shape: `commit_id`, `commit_url`, the
+    actor its author maps to, or none), in the issue's events and timeline and the
+    repository's events; the issue's `updated_at` stays, as for a cross-reference."""
+    number = faithful.create_issue(REPO, "Plan")
+    before = faithful.issue(REPO, number).updated_at
+    faithful.clock.advance(60)
+    mapped = faithful.push_commit(REPO, number, "bob", commit_repo="acme/gadgets")
+    unmapped = faithful.push_commit(REPO, number, None)
+    assert faithful.issue(REPO, number).updated_at == before
+    with client(faithful) as gh:
+        _, _, repo_wide = get(gh, f"/repos/{REPO}/issues/events")
+        validate(f"GET {R}/issues/events", 200, repo_wide)
+        _, _, own = get(gh, f"/repos/{REPO}/issues/{number}/events")
+        _, _, timeline = get(gh, f"/repos/{REPO}/issues/{number}/timeline")
+    api = faithful.url.rstrip("/")
+    for entries in (repo_wide, own, timeline):
+        referenced = {e["commit_id"]: e for e in entries if e["event"] == "referenced"}
+        assert set(referenced) == {mapped, unmapped}
+        assert referenced[mapped]["actor"]["login"] == "bob"
+        assert referenced[unmapped]["actor"] is None
+        assert referenced[mapped]["commit_url"] == f"{api}/repos/acme/gadgets/commits/{mapped}"
+        assert referenced[unmapped]["commit_url"] == f"{api}/repos/{REPO}/commits/{unmapped}"
+        assert re.fullmatch("[0-9a-f]{40}", mapped)
+    validate_def("state-change-issue-event",
+                 next(e for e in timeline if e.get("commit_id") == mapped))
 
 
 def test_a_search_without_a_type_qualifier_is_422_unless_the_token_may(faithful):

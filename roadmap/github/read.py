@@ -25,9 +25,12 @@ from roadmap.model import (
 )
 from roadmap.parse.refs import ref_keys_of_text, ref_of_url, urls_of_text
 
-#: The event kinds the tool keeps (what changes a claim or a status).
+#: The event kinds the tool keeps (what changes a claim or a status); `referenced`: a
+#: commit whose message names the issue, its actor the commit's author as GitHub maps it.
 _EVENTS_KEPT = frozenset({"assigned", "unassigned", "labeled", "unlabeled", "closed",
-                          "reopened", "renamed", "transferred"})
+                          "reopened", "renamed", "transferred", "referenced"})
+#: A commit id as GitHub gives it: SHA-1 or, in SHA-256 repositories, 64 hex digits.
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 # -- raw JSON to plain values -----------------------------------------------------------------
@@ -204,8 +207,12 @@ def parse_timeline(entries: list[dict[str, Any]], repo: str = "",
 
 
 def _event(entry: dict[str, Any]) -> RemoteEvent:
+    """An event; its subject is the label, assignee, new title or referencing commit."""
     subject = None
-    if isinstance(entry.get("label"), dict) and entry["label"].get("name") is not None:
+    if entry.get("event") == "referenced":
+        commit = str(entry.get("commit_id") or "").lower()
+        subject = commit if _COMMIT_ID.fullmatch(commit) else None
+    elif isinstance(entry.get("label"), dict) and entry["label"].get("name") is not None:
         subject = cut_label(str(entry["label"]["name"]))
     elif isinstance(entry.get("assignee"), dict):
         subject = _login(entry["assignee"])

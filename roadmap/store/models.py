@@ -182,7 +182,8 @@ class Comment(Base):
 
 
 class Event(Base):
-    """An assignment or label event of a roadmap issue."""
+    """An assignment, label, state or title event of a roadmap issue, or a commit that
+    references it (`referenced`)."""
 
     __tablename__ = "events"
 
@@ -192,7 +193,7 @@ class Event(Base):
     )
     event: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str | None] = mapped_column(String(100))
-    #: The assignee or label the event is about.
+    #: The assignee, label, new title or referencing commit's id the event is about.
     subject: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column()
 

@@ -1,4 +1,5 @@
-"""Events (assignments, labels) of the issues that changed, and sub-issues whose summary moved."""
+"""Events (assignments, labels, commits referencing an issue) of the issues that changed,
+and sub-issues whose summary moved."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from roadmap.sync.run import (
 
 
 def sync_events(run: Run, stale: list[StaleIssue], asked_at: datetime | None) -> int:
-    """Assignment and label events of the issues that changed; how many of those changed
-    in the second GitHub was asked (`asked_at`), and are left to be read again.
+    """Assignment, label and commit (`referenced`) events of the issues that changed; how
+    many of those changed in the second GitHub was asked (`asked_at`), and are left to be
+    read again.
 
     The repository-wide events list, newest first, down to the newest event read
     last time (its first page is conditional). Its events since then are all the
@@ -29,6 +31,11 @@ def sync_events(run: Run, stale: list[StaleIssue], asked_at: datetime | None) ->
     also names the pull requests that mention them; many (a first sync) make the
     list go back through the window instead, and the pull requests are then read as
     by a first sync (their cursor is dropped first, so an interruption keeps it so).
+
+    A commit that references an issue (`referenced`: a claimant's activity) moves no
+    `updated_at` that GitHub documents (a cross-reference moves none): its event is kept
+    by the next sync in which any roadmap issue changed, which reads the list down to
+    the last read, not by a sync in which none did.
     """
     store = run.store
     if not stale:

@@ -1,7 +1,8 @@
 """Who works on an issue: assignees, claims in comments, and linked pull requests.
 
 What each comment says is read by `roadmap.parse.comments`; an edited comment counts from
-its edit. A claim goes stale after `expiry_days` without activity by the claimant.
+its edit. A claim goes stale after `expiry_days` without activity by the claimant: their
+comments, their pull requests' updates, their commits that reference the issue.
 """
 
 from __future__ import annotations
@@ -90,11 +91,19 @@ def _timeline(record: IssueRecord,
 
 
 def _activity(record: IssueRecord, key: str) -> list[datetime]:
-    """When the claimant last did something on the issue: comments, their pull requests."""
+    """When the claimant did something on the issue: their comments, their pull requests,
+    their assignment, their commits that reference it.
+
+    A commit is theirs when GitHub names them the `referenced` event's actor (the commit's
+    author as GitHub maps it); one whose author GitHub maps to no account has no actor
+    and is nobody's activity.
+    """
     times = [c.updated_at for c in record.comments if (c.author or "").lower() == key]
     times += [p.updated_at for p in record.pulls if (p.author or "").lower() == key]
     times += [e.created_at for e in record.events
               if e.event == "assigned" and (e.subject or "").lower() == key]
+    times += [e.created_at for e in record.events
+              if e.event == "referenced" and (e.actor or "").lower() == key]
     return times
 
 

@@ -3,8 +3,10 @@ requests, and the bulk loader the benchmarks use."""
 
 from __future__ import annotations
 
+import hashlib
+
 from .issues import Issues
-from .model import Comment, Event, Gone, Issue, Label, Repo, User
+from .model import Comment, Commit, Event, Gone, Issue, Label, Repo, User
 from .state import RepoRef
 
 
@@ -121,6 +123,28 @@ class Activity(Issues):
         issue's `updated_at` alone; the edited source's moves.
         """
         self._refer(repo, number, pr, "Refs", pr_repo=pr_repo, actor=actor, bump=bump)
+
+    def push_commit(
+        self, repo: RepoRef, number: int, author: str | None, *,
+        commit_repo: RepoRef | None = None, bump: bool = False,
+    ) -> str:
+        """A commit whose message names the issue ("Refs #N") is pushed to `commit_repo`
+        (default: the issue's): the issue gets a `referenced` event; its commit's id.
+
+        The event's actor is the commit's author as GitHub maps it to an account
+        (`author`); None is an author GitHub maps to none, whose event has no actor. As
+        with a cross-reference, the issue's `updated_at` moves only with `bump`.
+        """
+        with self.lock:
+            issue = self.issue(repo, number)
+            pushed_to = issue.repo if commit_repo is None else self.repo(commit_repo)
+            seed = f"{pushed_to.full_name}#{number}@{self.next_id('commit')}"
+            sha = hashlib.sha1(seed.encode(), usedforsecurity=False).hexdigest()
+            actor = None if author is None else self.user(author)
+            self._event(issue, actor, "referenced", commit=Commit(sha, pushed_to))
+            if bump:
+                self._touch(issue)
+            return sha
 
     def connect(
         self, repo: RepoRef, number: int, pr: int, *, pr_repo: RepoRef | None = None,

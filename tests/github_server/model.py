@@ -88,13 +88,23 @@ class Comment:
     cache: bytes | None = None
 
 
+@dataclass(slots=True, frozen=True)
+class Commit:
+    """A commit that references an issue, pushed to `repo` (a `referenced` event's)."""
+
+    sha: str
+    repo: Repo
+
+
 @dataclass(slots=True, eq=False)
 class Event:
-    """An issue event; `timeline_only` ones (cross-references) are not in `/events`."""
+    """An issue event; `timeline_only` ones (cross-references) are not in `/events`.
+    A `referenced` event's actor is None when GitHub maps its commit's author to no
+    account."""
 
     id: int | None
     issue: Issue
-    actor: User
+    actor: User | None
     event: str
     created_at: int
     payload: dict[str, object] = field(default_factory=dict)

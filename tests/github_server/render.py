@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .model import Comment, Event, Issue, Label, Milestone, Repo, User, iso
+from .model import Comment, Commit, Event, Issue, Label, Milestone, Repo, User, iso
 
 Json = dict[str, object]
 
@@ -292,11 +292,16 @@ def event(urls: Urls, item: Event, *, with_issue: bool = False) -> Json:
     data: Json = {
         "id": item.id, "node_id": node_id("IssueEvent", item.id or 0),
         "url": f"{urls.api}/repos/{repo.full_name}/issues/events/{item.id}",
-        "actor": user(urls, item.actor), "event": item.event, "commit_id": None,
-        "commit_url": None, "created_at": iso(item.created_at),
+        "actor": None if item.actor is None else user(urls, item.actor),
+        "event": item.event, "commit_id": None, "commit_url": None,
+        "created_at": iso(item.created_at),
     }
     for key, value in item.payload.items():
-        data[key] = payload(urls, repo, value)
+        if isinstance(value, Commit):  # a `referenced` event: the commit, in its own repo
+            data["commit_id"] = value.sha
+            data["commit_url"] = f"{urls.api}/repos/{value.repo.full_name}/commits/{value.sha}"
+        else:
+            data[key] = payload(urls, repo, value)
     data["performed_via_github_app"] = None
     if with_issue:
         data["issue"] = issue(urls, item.issue)
@@ -333,7 +338,8 @@ def timeline_entry(urls: Urls, entry: Event | Comment) -> Json:
         assert isinstance(source, Issue)
         shown = {**issue(urls, source), "repository": repository(urls, source.repo)}
         return {
-            "actor": user(urls, entry.actor), "created_at": iso(entry.created_at),
+            "actor": None if entry.actor is None else user(urls, entry.actor),
+            "created_at": iso(entry.created_at),
             "updated_at": iso(entry.created_at), "source": {"type": "issue", "issue": shown},
             "event": "cross-referenced",
         }

@@ -55,6 +55,7 @@ class State:
             for kind, start in [
                 ("user", 1), ("repo", 1000), ("issue", 1_000_000), ("comment", 2_000_000),
                 ("event", 3_000_000), ("label", 4_000_000), ("milestone", 5_000_000),
+                ("commit", 1),
             ]
         }
 
@@ -207,7 +208,7 @@ class State:
     def _event(
         self,
         issue: Issue,
-        actor: User,
+        actor: User | None,
         kind: str,
         *,
         timeline_only: bool = False,
