@@ -176,7 +176,7 @@ def test_a_commit_after_the_last_sync_is_kept_by_the_next_that_reads_events(gith
     assert (held["stale"], held["last_activity"][:10]) == (False, day(0))
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: a commit referencing an issue moves no "
+@pytest.mark.xfail(strict=True, reason="known limit: a commit referencing an issue moves no known "
                    "updated_at, and a sync in which no roadmap issue changed reads no events")
 def test_a_commit_alone_is_seen_by_the_next_sync(github_server, project):
     n = claimed_by_bob_with_a_commit(github_server, None)
