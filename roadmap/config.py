@@ -11,7 +11,7 @@ from typing import Any
 
 from roadmap.errors import ConfigError, InputError
 from roadmap.linear import find_slow_probe
-from roadmap.model import parse_repo
+from roadmap.model import OWNER, parse_repo
 
 DEFAULT_LABEL = "roadmap"
 
@@ -42,6 +42,8 @@ class Config:
 
     roadmap: Path = Path("ROADMAP.md")
     repos: tuple[str, ...] = ()
+    #: An organisation whose repositories with labelled issues are synced too (`--org`).
+    org: str | None = None
     label: str = DEFAULT_LABEL
     claim_expiry_days: int = 30
     stale_days: int = 30
@@ -72,8 +74,8 @@ class Config:
 
 
 _TYPES: dict[str, type] = {
-    "roadmap": str, "repos": list, "label": str, "claim_expiry_days": int, "stale_days": int,
-    "claim_patterns": list, "release_patterns": list, "housekeeping": dict,
+    "roadmap": str, "repos": list, "org": str, "label": str, "claim_expiry_days": int,
+    "stale_days": int, "claim_patterns": list, "release_patterns": list, "housekeeping": dict,
     "sweep_hours": int,
 }
 _HOUSEKEEPING: dict[str, type] = {"remind_days": int, "release": bool, "pin_label": str,
@@ -139,6 +141,9 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
         repos = [parse_repo(r) for r in repos]
     except InputError as error:
         raise ConfigError(f"{where}: repos: {error}") from None
+    org = table.get("org")
+    if org is not None and re.fullmatch(OWNER, org) is None:
+        raise ConfigError(f"{where}: org: not an organisation name: {org!r}")
     if table.get("sweep_hours", 24) < 1:
         raise ConfigError(f"{where}: sweep_hours must be at least 1")
     patterns = {key: _patterns(table.get(key, []), f"{where}: {key}")
@@ -149,6 +154,7 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
         housekeeping=_housekeeping(table.get("housekeeping", {}), where, expiry),
         **patterns,
         repos=tuple(repos),
+        org=org,
         label=table.get("label", DEFAULT_LABEL),
         claim_expiry_days=expiry,
         stale_days=table.get("stale_days", 30),

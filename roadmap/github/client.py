@@ -51,6 +51,8 @@ PER_PAGE = 100
 #: Secondary limits and 5xx answers are retried this many times before giving up.
 MAX_RETRIES = 5
 _LINK = re.compile(r'<([^<>]+)>;\s*rel="([^"]+)"')  # `[^<>]`: a run of `<` costs linear time
+#: GitHub refuses a longer search query ("Limitations on query length" in its search docs).
+SEARCH_LENGTH = 256
 
 
 def find_token() -> str | None:
@@ -94,6 +96,41 @@ class Counters:
     search_points: int = 0
     rate_remaining: int | None = None
     rate_reset: float | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class ListedRepo:
+    """A repository as an organisation's list shows it; one without issues has none to sync."""
+
+    repo: RemoteRepo
+    has_issues: bool
+
+
+@dataclass(slots=True)
+class OrgPage:
+    """One page of an organisation's repositories: None when 304 (unchanged)."""
+
+    repos: list[ListedRepo] | None
+    etag: str | None
+
+
+def scoped_queries(repos: list[str], rest: str) -> list[tuple[str, list[str]]]:
+    """`rest` searched in `repos`, as few queries as GitHub's length limit allows: its
+    `repo:` qualifiers are joined with OR, so each query counts a chunk of repositories."""
+    queries: list[tuple[str, list[str]]] = []
+    chunk: list[str] = []
+    for name in repos:
+        if chunk and len(_scoped([*chunk, name], rest)) > SEARCH_LENGTH:
+            queries.append((_scoped(chunk, rest), chunk))
+            chunk = []
+        chunk.append(name)
+    if chunk:
+        queries.append((_scoped(chunk, rest), chunk))
+    return queries
+
+
+def _scoped(repos: list[str], rest: str) -> str:
+    return " ".join([*(f"repo:{name}" for name in repos), rest])
 
 
 class GitHubClient:
@@ -257,6 +294,22 @@ class GitHubClient:
         _, _, data = self.get(f"/repos/{full_name}")
         return RemoteRepo(int(data["id"]), str(data["full_name"]), str(data["html_url"]))
 
+    def fetch_org_repos(self, org: str, page: int, etag: str | None) -> OrgPage:
+        """One page of an organisation's repositories, oldest first, conditional: creation
+        order keeps a page where it was (a new repository joins the last page)."""
+        params = {"type": "all", "sort": "created", "direction": "asc", "per_page": PER_PAGE,
+                  "page": page}
+        try:
+            found = self.get_page(f"/orgs/{org}/repos", params, etag)
+        except NotFound:
+            raise NotFound(f"GitHub /orgs/{org}: no such organisation (or no access)") from None
+        if found.items is None:
+            return OrgPage(None, etag)
+        listed = [ListedRepo(RemoteRepo(int(data["id"]), str(data["full_name"]),
+                                        str(data["html_url"])), data.get("has_issues") is not False)
+                  for data in found.items if isinstance(data, dict)]
+        return OrgPage(listed, found.etag)
+
     def fetch_issue(self, full_name: str, number: int) -> tuple[str, RemoteIssue | str | None]:
         """One issue's fate: ("ok", issue), ("transferred", new URL), ("deleted", None) for
         GitHub's 410, or ("not found", None) for its 404 (no such issue, or no access)."""
@@ -383,4 +436,5 @@ class Refused(GitHubError):
     "GitHub answered 422: it understood the request and refused it (a bad search query)."
 
 
-__all__ = ["GitHubClient", "api_url_from_env", "find_token"]
+__all__ = ["GitHubClient", "ListedRepo", "OrgPage", "api_url_from_env", "find_token",
+           "scoped_queries"]

@@ -21,8 +21,9 @@ Every stage resumes where an interrupted run stopped.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,12 +33,13 @@ from roadmap.model import RemoteRepo
 from roadmap.store import Store
 from roadmap.sync.comments import sync_comments
 from roadmap.sync.events import sync_events, sync_sub_issues
-from roadmap.sync.issues import sync_departures, sync_issues
+from roadmap.sync.issues import sweep_issues, sync_departures, sync_issues
+from roadmap.sync.many import Round, count_departures, list_org_repos, round_scope
 from roadmap.sync.pulls import sync_pulls
 from roadmap.sync.run import DEFAULT_WINDOW, Options, Progress, RepoSummary, Run
 
 if TYPE_CHECKING:
-    from datetime import timedelta
+    from datetime import datetime, timedelta
 
     from roadmap.github.export import Export
 
@@ -66,12 +68,21 @@ class SyncSettings:
 
 
 def sync_github(store: Store, settings: SyncSettings, repos: list[str], label: str,
-                full: bool, options: Options) -> list[RepoSummary]:
-    """`roadmap sync` and `roadmap build`: the repositories synced through one client."""
+                full: bool, options: Options, org: str | None = None) -> list[RepoSummary]:
+    """`roadmap sync` and `roadmap build`: the repositories synced through one client,
+    with those of `org` (listed conditionally) after the ones named."""
     client = GitHubClient(settings.api_url, settings.token,
                           wait_for_reset=settings.wait_for_reset, wait=settings.wait)
     try:
-        return sync_repos(store, client, repos, label, full, settings.progress, options=options)
+        listed: dict[str, RemoteRepo] = {}
+        if org:
+            try:
+                listed = {r.full_name: r for r in list_org_repos(store, client, org)}
+            except RateLimited as error:
+                raise SyncStopped(error, []) from None
+        chosen = list(dict.fromkeys([*repos, *listed]))
+        return sync_repos(store, client, chosen, label, full, settings.progress,
+                          options=options, listed=listed, scope=round_scope(list(repos), org))
     finally:
         client.close()
 
@@ -97,75 +108,131 @@ def save_export(store: Store, export: Export, label: str) -> Imported:
 def sync_repos(store: Store, client: GitHubClient, repos: list[str], label: str,
                full: bool = False, progress: Progress | None = None,
                window: timedelta = DEFAULT_WINDOW,
-               options: Options | None = None) -> list[RepoSummary]:
-    """Sync each repository in turn, holding the store so no other sync interleaves.
+               options: Options | None = None, listed: dict[str, RemoteRepo] | None = None,
+               scope: str | None = None) -> list[RepoSummary]:
+    """Sync each repository of the round in turn, holding the store so no other sync
+    interleaves; then count the larger roadmaps' departures across repositories.
 
     When the budget runs out and waiting is not allowed, SyncStopped carries the
-    summaries so far (the stopped repository's last); a second run resumes there."""
+    summaries so far (the stopped repository's last); the next run of the same
+    repositories (`scope`) syncs only the rest of the round, the stopped one first.
+    `listed` names repositories already described (by an organisation's list), which
+    need no request of their own."""
     chosen = options or Options(window=window)
     summaries: list[RepoSummary] = []
+    deferred: list[Run] = []
     with store.sync_lock():
-        for repo in repos:
-            summaries.append(RepoSummary(repo))
-            try:
-                sync_repo(store, client, repo, label, full, progress, chosen, summaries[-1])
-            except RateLimited as error:
-                raise SyncStopped(error, summaries) from None
+        plan = Round.load(store, scope or round_scope(repos, None), repos)
+        try:
+            for repo in plan.pending:
+                summaries.append(RepoSummary(repo))
+                sync_repo(store, client, repo, label, full, progress, chosen, summaries[-1],
+                          known=(listed or {}).get(repo), deferred=deferred)
+                plan.done(repo)
+            sync_departed(deferred, client, label)
+        except RateLimited as error:
+            raise SyncStopped(error, summaries) from None
     return summaries
 
 
 def sync_repo(store: Store, client: GitHubClient, repo: str, label: str, full: bool,
               progress: Progress | None = None, options: Options | None = None,
-              summary: RepoSummary | None = None) -> RepoSummary:
+              summary: RepoSummary | None = None, known: RemoteRepo | None = None,
+              deferred: list[Run] | None = None) -> RepoSummary:
+    """One repository's stages. A larger roadmap's departures are counted at once with
+    other repositories' when `deferred` collects them, else by a search of its own."""
     summary = summary or RepoSummary(repo)
-    counters = client.counters
-    before = (counters.requests, counters.not_modified, counters.core_points,
-              counters.search_points)
-    run_id = store.begin_run(repo, full)
-    message = None
-    try:
-        repo_id = resolve_repo(store, client, repo, full)
+    with recorded(store, client, summary, full):
+        repo_id = resolve_repo(store, client, repo, full, known)
         run = Run(store, client, repo, repo_id, label, options or Options(), summary, progress)
         client.begin()
         swept = sync_issues(run)
         asked_at = client.begun_at  # the second the issues were first read in
-        if not swept:
+        if not swept and deferred is not None:
+            deferred.append(run)
+        elif not swept:
             sync_departures(run)
-        stale = store.load_stale_details(repo_id)  # what changed: its details lag
-        sync_comments(run)
-        sync_events(run, stale, asked_at)
-        sync_sub_issues(run)
-        sync_pulls(run)
+        if store.load_roadmap_numbers(repo_id):  # nothing labelled: nothing else to read
+            sync_details(run, asked_at)
         summary.roadmap_issues = len(store.load_roadmap_numbers(repo_id, pulls=False))
         summary.labelled_pull_requests = len(store.load_roadmap_numbers(repo_id, pulls=True))
-        summary.outcome = "ok"
-    except RateLimited as error:
-        summary.outcome, message = "rate-limited", str(error)
-        raise
-    except KeyboardInterrupt:
-        summary.outcome = "interrupted"
-        raise
-    except Exception as error:
-        summary.outcome, message = "failed", str(error)
-        raise
-    finally:
-        summary.requests = counters.requests - before[0]
-        summary.not_modified = counters.not_modified - before[1]
-        summary.core_points = counters.core_points - before[2]
-        summary.search_points = counters.search_points - before[3]
-        summary.rate_limit_remaining = counters.rate_remaining
-        summary.duration_s = round(time.perf_counter() - summary._started, 3)
-        store.finish_run(run_id, outcome=summary.outcome, message=message, **{
-            k: v for k, v in summary.to_dict().items()
-            if k not in ("repo", "duration_s", "outcome", "roadmap_issues",
-                         "labelled_pull_requests")})
     return summary
 
 
-def resolve_repo(store: Store, client: GitHubClient, repo: str, full: bool) -> int:
-    """The repository's id: from the store when known (no request), else from GitHub."""
+def sync_details(run: Run, asked_at: datetime | None) -> None:
+    """What hangs off the issues: comments, events, sub-issues, linked pull requests."""
+    stale = run.store.load_stale_details(run.repo_id)  # what changed: its details lag
+    sync_comments(run)
+    sync_events(run, stale, asked_at)
+    sync_sub_issues(run)
+    sync_pulls(run)
+
+
+def sync_departed(runs: list[Run], client: GitHubClient, label: str) -> None:
+    """The larger roadmaps' departures, counted across repositories; each repository
+    whose count disagrees is swept, and what the sweep read gets its details."""
+    if not runs:
+        return
+    first = runs[0].summary
+    with recorded(runs[0].store, client, first, False, count_only=True):
+        differ = count_departures(runs, client, label)
+    for run in differ:
+        with recorded(run.store, client, run.summary, False):
+            client.begin()
+            sweep_issues(run)
+            sync_details(run, client.begun_at)
+
+
+_TALLIED = ("issues_seen", "new", "updated", "dropped", "comments", "requests",
+            "not_modified", "core_points", "search_points")
+
+
+@contextlib.contextmanager
+def recorded(store: Store, client: GitHubClient, summary: RepoSummary, full: bool,
+             count_only: bool = False) -> Iterator[None]:
+    """Record a piece of a repository's sync as a run: its cost (the client's counters
+    before and after, added to the summary) and how it ended."""
+    counters = client.counters
+    before = {name: getattr(summary, name) for name in _TALLIED}
+    spent = (counters.requests, counters.not_modified, counters.core_points,
+             counters.search_points)
+    run_id = None if count_only else store.begin_run(summary.repo, full)
+    outcome, message = "ok", None
+    try:
+        yield
+    except RateLimited as error:
+        outcome, message = "rate-limited", str(error)
+        raise
+    except KeyboardInterrupt:
+        outcome = "interrupted"
+        raise
+    except Exception as error:
+        outcome, message = "failed", str(error)
+        raise
+    finally:
+        summary.requests += counters.requests - spent[0]
+        summary.not_modified += counters.not_modified - spent[1]
+        summary.core_points += counters.core_points - spent[2]
+        summary.search_points += counters.search_points - spent[3]
+        summary.rate_limit_remaining = counters.rate_remaining
+        summary.duration_s = round(time.perf_counter() - summary._started, 3)
+        if outcome != "ok" or summary.outcome == "running":
+            summary.outcome = outcome
+        if run_id is not None:
+            store.finish_run(run_id, outcome=outcome, message=message,
+                             rate_limit_remaining=counters.rate_remaining,
+                             **{name: getattr(summary, name) - before[name]
+                                for name in _TALLIED})
+
+
+def resolve_repo(store: Store, client: GitHubClient, repo: str, full: bool,
+                 listed: RemoteRepo | None = None) -> int:
+    """The repository's id: from the store when known, or from `listed` (an
+    organisation's list described it), with no request; else from GitHub."""
     known = store.load_repo_id(repo)
-    if known is None or full:
+    if listed is not None and (known is None or full):
+        known = store.save_repo(listed)
+    elif known is None or full:
         known = store.save_repo(client.fetch_repo(repo))
     if full:
         store.reset_cursors(known)

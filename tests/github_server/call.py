@@ -65,6 +65,10 @@ class Call:
             raise not_found()
         return found
 
+    def member(self, repo: Repo) -> bool:
+        """Whether the caller has push access (sees the repository when private)."""
+        return self._member(repo)
+
     def _member(self, repo: Repo) -> bool:
         return self.user is not None and repo.can_push(self.user.login)
 

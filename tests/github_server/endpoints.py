@@ -20,6 +20,7 @@ from .reply import DOCS, Answer, Reply, error, invalid, not_found, paginate, rep
 
 SEARCH_DOCS = "https://docs.github.com/v3/search/"
 SEARCH_CAP = 1000  # results a search can page to
+SEARCH_LENGTH = 256  # GitHub refuses a longer query ("Limitations on query length")
 TYPE_QUALIFIERS = {"is:issue", "is:pull-request", "is:pr", "type:issue", "type:pr"}
 COLOR = re.compile(r"[0-9a-fA-F]{6}")
 LOCK_REASONS = ("off-topic", "too heated", "resolved", "spam")
@@ -54,6 +55,37 @@ def user(call: Call, login: str) -> Reply:
     return modified(reply(200, shown), call.state.clock.now())
 
 
+def org_repos(call: Call, org: str, org_id: str | None = None) -> Reply:
+    """`GET /orgs/{org}/repos` (and `/organizations/{id}/repos`, the form its `Link`
+    URLs take): the organisation's repositories, private ones only for their members;
+    `type`, `sort` (created, updated, pushed, full_name) and `direction` as documented."""
+    state = call.state
+    owner = (next((u for u in state.users.values() if u.id == int(org_id)), None) if org_id
+             else state.users.get(org) or next((u for u in state.users.values()
+                                                 if u.login.lower() == org.lower()), None))
+    if owner is None:
+        raise not_found()
+    kind = query.choice(call.params, "type", ("all", "public", "private", "forks", "sources",
+                                              "member"))
+    sort = query.choice(call.params, "sort", ("created", "updated", "pushed", "full_name"))
+    direction = query.choice(call.params, "direction",
+                             ("asc", "desc") if sort == "full_name" else ("desc", "asc"))
+    found = [repo for repo in state.repos.values() if repo.owner is owner
+             and (not repo.private or call.member(repo))
+             and (kind != "private" or repo.private) and (kind != "public" or not repo.private)
+             and kind != "forks"]
+    found.sort(key=(lambda r: r.full_name.lower()) if sort == "full_name"
+               else (lambda r: (r.created_at, r.id)))
+    found = found[::-1] if direction == "desc" else found
+    urls = call.urls
+    return paginate(call.pager(f"/organizations/{owner.id}/repos"), found,
+                    lambda repo: render.dumps(render.repository(urls, repo)))
+
+
+def org_repos_by_id(call: Call, org_id: str) -> Reply:
+    return org_repos(call, "", org_id)
+
+
 def search_issues(call: Call) -> Reply:
     """Search the index (`search_lag` behind); no ETag and `no-cache`, as on GitHub; a
     query without `is:issue`/`is:pr` answers 422 to a token that needs one; only the first
@@ -61,6 +93,11 @@ def search_issues(call: Call) -> Reply:
     q = call.params.get("q", "")
     if not q.strip():
         raise invalid("q", "q is missing")
+    if len(q) > SEARCH_LENGTH:
+        raise error(422, "Validation Failed", SEARCH_DOCS, errors=[{
+            "message": f"The search is longer than {SEARCH_LENGTH} characters.",
+            "resource": "Search", "field": "q", "code": "invalid",
+        }])
     if _needs_type(call) and not TYPE_QUALIFIERS & {term.lower() for term in q.split()}:
         raise error(422, "Validation Failed", SEARCH_DOCS, errors=[{
             "message": "Query must include 'is:issue' or 'is:pull-request'",
@@ -421,6 +458,8 @@ TOP = _table([
     ("GET", r"/user", me),
     ("GET", r"/users/([^/]+)", user),
     ("GET", r"/search/issues", search_issues),
+    ("GET", r"/orgs/([^/]+)/repos", org_repos),
+    ("GET", r"/organizations/(\d+)/repos", org_repos_by_id),
 ])
 
 IN_REPO = _table([

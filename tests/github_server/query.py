@@ -108,6 +108,7 @@ def comments(repo: Repo, params: Mapping[str, str]) -> list[Comment]:
 # -- search ------------------------------------------------------------------------------------
 
 Test = Callable[[Issue], bool]
+SCOPES = ("repo", "org", "user")  # the qualifiers naming where to search
 COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
 
@@ -116,19 +117,20 @@ def search(
     indexed: Callable[[Repo], Iterable[Issue]] = lambda repo: repo.issues.values(),
 ) -> list[Issue]:
     """`GET /search/issues` over `indexed(repo)` (the issues as the search index shows
-    them): qualifiers repo:, label: (also `label:"a b"`, `-label:`), is:, state:, type:,
-    author:, assignee:, no:assignee, created:/updated: (`>=DATE` ...), and words matched
-    in the title or body."""
+    them): qualifiers repo:, org:, user: (joined with OR), label: (also `label:"a b"`,
+    `-label:`), is:, state:, type:, author:, assignee:, no:assignee, created:/updated:
+    (`>=DATE` ...), and words matched in the title or body."""
     try:
         terms = shlex.split(q)
     except ValueError:
         raise Invalid(f"cannot parse q={q!r}") from None
-    wanted_repos = {t.split(":", 1)[1].lower() for t in terms if t.lower().startswith("repo:")}
-    tests = [_qualifier(term) for term in terms if not term.lower().startswith("repo:")]
+    scope = {(name, value.lower()) for term in terms
+             for name, _, value in [term.lower().partition(":")] if name in SCOPES and value}
+    tests = [_qualifier(term) for term in terms if term.lower().partition(":")[0] not in SCOPES]
     found = [
         issue
         for repo in repos
-        if not wanted_repos or repo.full_name.lower() in wanted_repos
+        if not scope or _in_scope(repo, scope)
         for issue in indexed(repo)
         if all(test(issue) for test in tests)
     ]
@@ -140,6 +142,14 @@ def search(
     }
     found.sort(key=keys.get(sort, lambda issue: (issue.created_at, issue.id)))
     return found[::-1] if order == "desc" else found
+
+
+def _in_scope(repo: Repo, scope: set[tuple[str, str]]) -> bool:
+    """Whether a repository is in a search's scope: GitHub joins its `repo:`, `org:` and
+    `user:` qualifiers with OR (`repo:a/x repo:a/y` searches both)."""
+    owner = repo.owner.login.lower()
+    return ("repo", repo.full_name.lower()) in scope or ("org", owner) in scope \
+        or ("user", owner) in scope
 
 
 def _qualifier(term: str) -> Test:
