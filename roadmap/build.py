@@ -70,9 +70,9 @@ def fill_store(store: Store, config: Config, repo: str | None, import_file: Path
     """Import the given export, or sync, or say why not (and use the example if it fits)."""
     if import_file is not None:
         return [import_export(store, import_file, config.label)]
-    if sync.token and config.repos:
+    if sync.token and (config.repos or config.org):
         return sync_configured(store, config, sync)
-    why = "no `repos` in the configuration" if sync.token else \
+    why = "no `repos` nor `org` in the configuration" if sync.token else \
         "no GitHub token (GITHUB_TOKEN, GH_TOKEN or `gh auth token`)"
     notes = [f"sync skipped: {why}"]
     if EXAMPLE_REPO in (config.repos or (repo,)):
@@ -102,7 +102,7 @@ def sync_configured(store: Store, config: Config, sync: SyncSettings) -> list[st
     from roadmap.sync import Options, sync_github
 
     summaries = sync_github(store, sync, list(config.repos), config.label, False,
-                            Options.of(config))
+                            Options.of(config), org=config.org)
     return [f"synced {summary.line()}" for summary in summaries]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from roadmap.errors import ConfigError, InputError
 from roadmap.linear import find_slow_probe
-from roadmap.model import OWNER, parse_repo
+from roadmap.model import parse_org, parse_repo
 
 DEFAULT_LABEL = "roadmap"
 
@@ -142,8 +142,10 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
     except InputError as error:
         raise ConfigError(f"{where}: repos: {error}") from None
     org = table.get("org")
-    if org is not None and re.fullmatch(OWNER, org) is None:
-        raise ConfigError(f"{where}: org: not an organisation name: {org!r}")
+    try:
+        org = None if org is None else parse_org(org)
+    except InputError as error:
+        raise ConfigError(f"{where}: org: {error}") from None
     if table.get("sweep_hours", 24) < 1:
         raise ConfigError(f"{where}: sweep_hours must be at least 1")
     patterns = {key: _patterns(table.get(key, []), f"{where}: {key}")

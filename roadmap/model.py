@@ -145,6 +145,13 @@ def parse_repo(text: object) -> str:
     return text
 
 
+def parse_org(text: object) -> str:
+    """An organisation's name, or an InputError saying why `text` is not one."""
+    if not isinstance(text, str) or re.fullmatch(OWNER, text) is None:
+        raise InputError(f"not an organisation (expected its name, such as acme): {text!r}")
+    return text
+
+
 # -- what GitHub tells, as plain values (the GitHub module makes these, the store keeps them) --
 
 

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 @main.command()
 @click.option("--repo", "repos", multiple=True, metavar="OWNER/NAME",
               help="Repository to sync (repeatable; default: `repos` in the configuration).")
+@click.option("--org", metavar="NAME",
+              help="Also sync the organisation's repositories that have labelled issues "
+                   "(default: `org` in the configuration).")
 @click.option("--label", help="Label that marks roadmap issues (default: configured, or "
                               "`roadmap`).")
 @click.option("--api-url", envvar="GITHUB_API_URL", metavar="URL",
@@ -36,20 +39,21 @@ if TYPE_CHECKING:
               help="Stop (exit 4, place saved) instead of waiting when the rate limit runs out.")
 @click.option("--json", "as_json", is_flag=True, help="Print a summary per repository as JSON.")
 @click.pass_context
-def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url: str | None,
-         full: bool, no_wait: bool, as_json: bool) -> None:
+def sync(ctx: click.Context, repos: tuple[str, ...], org: str | None, label: str | None,
+         api_url: str | None, full: bool, no_wait: bool, as_json: bool) -> None:
     """Fetch the roadmap issues, comments, events and linked pull requests into the store."""
     from roadmap.cli.output import render_json, render_sync
     from roadmap.cli.progress import Feedback
     from roadmap.github.client import DEFAULT_API_URL, find_token
-    from roadmap.model import parse_repo
+    from roadmap.model import parse_org, parse_repo
     from roadmap.sync import Options, SyncSettings, SyncStopped, sync_github
 
     config = _config(ctx)
-    chosen = [parse_repo(r) for r in repos] or list(config.repos)
-    if not chosen:
-        raise InputError("no repository to sync: pass --repo OWNER/NAME or set `repos` "
-                         "in the configuration")
+    chosen = [parse_repo(r) for r in repos] or ([] if org else list(config.repos))
+    org = parse_org(org) if org else (None if repos else config.org)
+    if not chosen and not org:
+        raise InputError("no repository to sync: pass --repo OWNER/NAME or --org NAME, or "
+                         "set `repos` or `org` in the configuration")
     store = _store(ctx, create=True)
     _save_items(ctx, store)
     token = find_token()
@@ -62,7 +66,7 @@ def sync(ctx: click.Context, repos: tuple[str, ...], label: str | None, api_url:
             settings = SyncSettings(token, api_url or DEFAULT_API_URL, feedback.wait, progress,
                                     wait_for_reset=not no_wait)
             summaries = sync_github(store, settings, chosen, label or config.label, full,
-                                    Options.of(config))
+                                    Options.of(config), org=org)
     except SyncStopped as stopped:
         if as_json:  # what was done, so a script can resume (the exit code says it stopped)
             click.echo(render_json([s.to_dict() for s in stopped.summaries]))

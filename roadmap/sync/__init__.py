@@ -34,7 +34,13 @@ from roadmap.store import Store
 from roadmap.sync.comments import sync_comments
 from roadmap.sync.events import sync_events, sync_sub_issues
 from roadmap.sync.issues import sweep_issues, sync_departures, sync_issues
-from roadmap.sync.many import Round, count_departures, list_org_repos, round_scope
+from roadmap.sync.many import (
+    Round,
+    count_departures,
+    list_org_repos,
+    org_agrees,
+    round_scope,
+)
 from roadmap.sync.pulls import sync_pulls
 from roadmap.sync.run import DEFAULT_WINDOW, Options, Progress, RepoSummary, Run
 
@@ -82,7 +88,8 @@ def sync_github(store: Store, settings: SyncSettings, repos: list[str], label: s
                 raise SyncStopped(error, []) from None
         chosen = list(dict.fromkeys([*repos, *listed]))
         return sync_repos(store, client, chosen, label, full, settings.progress,
-                          options=options, listed=listed, scope=round_scope(list(repos), org))
+                          options=options, listed=listed, scope=round_scope(list(repos), org),
+                          org=org)
     finally:
         client.close()
 
@@ -109,15 +116,15 @@ def sync_repos(store: Store, client: GitHubClient, repos: list[str], label: str,
                full: bool = False, progress: Progress | None = None,
                window: timedelta = DEFAULT_WINDOW,
                options: Options | None = None, listed: dict[str, RemoteRepo] | None = None,
-               scope: str | None = None) -> list[RepoSummary]:
+               scope: str | None = None, org: str | None = None) -> list[RepoSummary]:
     """Sync each repository of the round in turn, holding the store so no other sync
     interleaves; then count the larger roadmaps' departures across repositories.
 
     When the budget runs out and waiting is not allowed, SyncStopped carries the
     summaries so far (the stopped repository's last); the next run of the same
     repositories (`scope`) syncs only the rest of the round, the stopped one first.
-    `listed` names repositories already described (by an organisation's list), which
-    need no request of their own."""
+    `listed` names repositories already described (by `org`'s list), which need no
+    request of their own; a whole round of them counts departures across `org`."""
     chosen = options or Options(window=window)
     summaries: list[RepoSummary] = []
     deferred: list[Run] = []
@@ -129,7 +136,8 @@ def sync_repos(store: Store, client: GitHubClient, repos: list[str], label: str,
                 sync_repo(store, client, repo, label, full, progress, chosen, summaries[-1],
                           known=(listed or {}).get(repo), deferred=deferred)
                 plan.done(repo)
-            sync_departed(deferred, client, label)
+            whole_org = org if org and listed and not plan.resumed else None
+            sync_departed(deferred, client, label, whole_org, list(listed or {}))
         except RateLimited as error:
             raise SyncStopped(error, summaries) from None
     return summaries
@@ -168,14 +176,18 @@ def sync_details(run: Run, asked_at: datetime | None) -> None:
     sync_pulls(run)
 
 
-def sync_departed(runs: list[Run], client: GitHubClient, label: str) -> None:
-    """The larger roadmaps' departures, counted across repositories; each repository
-    whose count disagrees is swept, and what the sweep read gets its details."""
+def sync_departed(runs: list[Run], client: GitHubClient, label: str, org: str | None = None,
+                  org_repos: list[str] | None = None) -> None:
+    """The larger roadmaps' departures, counted across repositories (with `org`, whose
+    repositories this round synced, first by one search across it); each repository
+    whose count disagrees is swept, and what the sweep read gets its details. The
+    searches' points are counted on the first of those repositories."""
     if not runs:
         return
-    first = runs[0].summary
-    with recorded(runs[0].store, client, first, False, count_only=True):
-        differ = count_departures(runs, client, label)
+    store = runs[0].store
+    with recorded(store, client, runs[0].summary, False, count_only=True):
+        agree = org is not None and org_agrees(store, client, org, label, org_repos or [])
+        differ = [] if agree else count_departures(runs, client, label)
     for run in differ:
         with recorded(run.store, client, run.summary, False):
             client.begin()

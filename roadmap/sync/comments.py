@@ -28,13 +28,33 @@ def sync_comments(run: Run) -> None:
     """
     cursor = run.store.load_cursor(run.repo_id, "comments")
     if cursor.position is None:
-        run.summary.comments += read_comment_pages(run, None)
-        probe_comments(run, prime=True)
+        if not first_comments(run):
+            run.summary.comments += read_comment_pages(run, None)
     else:
         probe_comments(run)
     differ = [row for row in run.store.load_stale_details(run.repo_id)
               if row.comments != row.stored_comments]
     run.summary.comments += sync_issue_comments(run, differ)
+
+
+def first_comments(run: Run) -> bool:
+    """A first read starts with the probe's page (newest change first), which primes its
+    ETag; whether that one page held every comment (else the keyset pages follow)."""
+    store, client = run.store, run.client
+    params = {"sort": "updated", "direction": "desc", "per_page": PER_PAGE}
+    page = client.get_page(f"/repos/{run.repo}/issues/comments", params)
+    store.save_cursor(None, run.repo_id, "comments-probe", CursorState(None, None, page.etag))
+    if page.next_url is not None:
+        return False
+    comments = [c for data in page.items or [] if (c := parse_comment(data))]
+    # With no comment yet, from when the list was read: a later one is stamped later.
+    newest = stamp_of(max((c.updated_at for c in comments), default=None)) or stamp_of(
+        client.begun_at)
+    run.summary.comments += store.save_comments(
+        run.repo_id, comments, ("comments", CursorState(newest, None, None)),
+        ids=store.load_issue_ids(run.repo_id))
+    run.tick("comments", len(comments))
+    return True
 
 
 def probe_comments(run: Run, prime: bool = False) -> None:

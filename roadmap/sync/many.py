@@ -117,6 +117,15 @@ def departures_query(label: str) -> str:
     return f'label:"{label}" is:issue'
 
 
+def org_agrees(store: Store, client: GitHubClient, org: str, label: str,
+               repos: list[str]) -> bool:
+    """Whether one search across the organisation counts as many labelled issues as the
+    store holds for its repositories (all of them synced by this round)."""
+    counted = client.fetch_search_count(f"org:{org} {departures_query(label)}", org)
+    ids = [found for name in repos if (found := store.load_repo_id(name)) is not None]
+    return counted == sum(len(store.load_roadmap_numbers(i, pulls=False)) for i in ids)
+
+
 def count_departures(runs: list[Run], client: GitHubClient, label: str) -> list[Run]:
     """The larger roadmaps whose labelled issues GitHub counts differently from the
     store (some left the label's view), at one search point per chunk of repositories

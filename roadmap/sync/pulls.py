@@ -33,22 +33,35 @@ def sync_pulls(run: Run) -> None:
     newest: datetime | None = parse_time(cursor.position)
     reads: list[tuple[str, str | None, datetime | None]]
     if newest is None:
-        # every open one, then the window's changes (its first page's ETag serves next time)
-        reads = [("open", None, None), ("all", None, run.window_start())]
+        # the window's changes (its first page's ETag serves next time), then every open
+        # one, unless the window's read reached the list's end and so held them all
+        reads = [("all", None, run.window_start()), ("open", None, None)]
     else:
         reads = [("all", cursor.etag, newest)]
     keys: dict[tuple[str, int], int] | None = None
     labelled = store.load_roadmap_numbers(run.repo_id, pulls=True)
     kept_etag = cursor.etag
+    whole = False
     for state, etag, floor in reads:
+        if state == "open" and whole:
+            break
         params = {"state": state, "sort": "updated", "direction": "desc", "per_page": PER_PAGE}
         page = client.get_page(url, params, etag)
         if page.items is None:
             continue  # 304: no pull request changed
         read_at = client.server_time
-        kept_etag = page.etag if state == "all" else None
+        kept_etag = page.etag if state == "all" else kept_etag
         keys = store.load_issue_keys() if keys is None else keys
-        for entries in newest_first(client, page, _changed_before(floor)):
+        older = _changed_before(floor)
+        whole = True
+
+        def before(data: dict[str, Any], older: Callable[[dict[str, Any]], bool] = older) -> bool:
+            nonlocal whole
+            stop = older(data)
+            whole = whole and not stop
+            return stop
+
+        for entries in newest_first(client, page, before):
             store.save_pulls([parse_pull(data, run.repo) for data in entries], keys)
             unlabel_pulls(run, labelled, entries)
             run.tick("pulls", len(entries))
