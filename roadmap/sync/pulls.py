@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -32,9 +32,10 @@ def sync_pulls(run: Run) -> None:
     url = f"/repos/{run.repo}/pulls"
     newest: datetime | None = parse_time(cursor.position)
     reads: list[tuple[str, str | None, datetime | None]]
-    if newest is None:
+    first = newest is None
+    if first:
         # the window's changes (its first page's ETag serves next time), then every open
-        # one, unless the window's read reached the list's end and so held them all
+        # one, unless the window's list is one page, which holds them all
         reads = [("all", None, run.window_start()), ("open", None, None)]
     else:
         reads = [("all", cursor.etag, newest)]
@@ -43,7 +44,7 @@ def sync_pulls(run: Run) -> None:
     kept_etag = cursor.etag
     whole = False
     for state, etag, floor in reads:
-        if state == "open" and whole:
+        if whole:
             break
         params = {"state": state, "sort": "updated", "direction": "desc", "per_page": PER_PAGE}
         page = client.get_page(url, params, etag)
@@ -53,15 +54,12 @@ def sync_pulls(run: Run) -> None:
         kept_etag = page.etag if state == "all" else kept_etag
         keys = store.load_issue_keys() if keys is None else keys
         older = _changed_before(floor)
-        whole = True
-
-        def before(data: dict[str, Any], older: Callable[[dict[str, Any]], bool] = older) -> bool:
-            nonlocal whole
-            stop = older(data)
-            whole = whole and not stop
-            return stop
-
-        for entries in newest_first(client, page, before):
+        chunks: Iterable[list[dict[str, Any]]] = newest_first(client, page, older)
+        if first and page.next_url is None:  # every pull request: keep the open ones too
+            whole = True
+            chunks = [[data for data in page.items
+                       if data.get("state") == "open" or not older(data)]]
+        for entries in chunks:
             store.save_pulls([parse_pull(data, run.repo) for data in entries], keys)
             unlabel_pulls(run, labelled, entries)
             run.tick("pulls", len(entries))
