@@ -171,8 +171,9 @@ def _kind(path: str) -> str:
 # -- one sync, in a fresh interpreter -------------------------------------------------------
 
 
-def child_sync(url: str, db: str, wait: bool, out: str) -> None:
-    """`roadmap sync --org` (with `--no-wait` unless `wait`): JSON of what it did to `out`."""
+def child_sync(url: str, db: str, wait: bool, large: bool, out: str) -> None:
+    """`roadmap sync --org` (with `--no-wait` unless `wait`; each roadmap synced as one of
+    more than 500 issues is, when `large`): JSON of what it did to `out`."""
     import time
 
     from roadmap.store import Store
@@ -183,7 +184,8 @@ def child_sync(url: str, db: str, wait: bool, out: str) -> None:
     stopped = False
     try:
         summaries = sync_github(store, SyncSettings(TOKEN, url, wait_for_reset=wait), [],
-                                LABEL, False, Options(), org=ORG)
+                                LABEL, False, Options(sweep_pages=0) if large else Options(),
+                                org=ORG)
     except SyncStopped as stop:
         summaries, stopped = stop.summaries, True
     finally:
@@ -209,11 +211,12 @@ class Sync:
         return [s["repo"] for s in self.summaries if s["outcome"] == "ok"]
 
 
-def measure(server: ServerProcess, name: str, db: Path, work: Path, wait: bool = True) -> Sync:
+def measure(server: ServerProcess, name: str, db: Path, work: Path, wait: bool = True,
+            large: bool = False) -> Sync:
     out = work / f"{name.replace(' ', '-')}.json"
     mark = server.ask("mark")
     argv = [sys.executable, __file__, "--child-sync", server.url, str(db),
-            "wait" if wait else "no-wait", str(out)]
+            "wait" if wait else "no-wait", "large" if large else "small", str(out)]
     subprocess.run(argv, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     report = json.loads(out.read_text())
     return Sync(name, report["cpu"], report["wall"], report["stopped"], report["summaries"],
@@ -242,6 +245,8 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> tuple[list[Row], dict
         cut = measure(server, "stopped", work / "budget.db", work, wait=False)
         server.ask("budget", None)
         resumed = measure(server, "resumed", work / "budget.db", work, wait=False)
+        measure(server, "large first", work / "large.db", work, large=True)
+        large = measure(server, "large same", work / "large.db", work, large=True)
     least = sum(minimum.values())
     ratio = first.tally["requests"] / least
     labelled = args.repos
@@ -256,6 +261,10 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> tuple[list[Row], dict
             same.tally["core_points"] == 0),
         Row("no change: search points", str(same.tally["search_points"]),
             f"<= {labelled} (1 a repository)", same.tally["search_points"] <= labelled),
+        Row("no change, as larger roadmaps: core points", str(large.tally["core_points"]),
+            "0", large.tally["core_points"] == 0),
+        Row("no change, as larger roadmaps: search points", str(large.tally["search_points"]),
+            f"<= {labelled} (1 a repository)", large.tally["search_points"] <= labelled),
         Row(f"budget of {allowed} core points: --no-wait stops",
             f"stopped after {len(cut.finished)} of {len(first.summaries)} repositories",
             "stops, exit 4", cut.stopped and 0 < len(cut.finished) < len(first.summaries)),
@@ -266,7 +275,7 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> tuple[list[Row], dict
             f"{both} vs {first.tally['core_points']}", "equal",
             both == first.tally["core_points"]),
     ]
-    detail = {"minimum": minimum, "syncs": [first, same, cut, resumed],
+    detail = {"minimum": minimum, "syncs": [first, same, cut, resumed, large],
               "resumed_repos": len(resumed.summaries)}
     return rows, detail
 
@@ -316,8 +325,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--child-sync"]:
-        url, db, wait, out = argv[1:5]
-        child_sync(url, db, wait == "wait", out)
+        url, db, wait, size, out = argv[1:6]
+        child_sync(url, db, wait == "wait", size == "large", out)
         return 0
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="org-bench-") as folder:

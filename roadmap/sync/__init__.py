@@ -16,7 +16,9 @@ where nothing else answers):
 - events (assignment, labels) of the issues that changed; sub-issues of the issues whose
   summary moved; linked pull requests from the repository's pull request list, whose
   changes move no issue.
-Every stage resumes where an interrupted run stopped.
+Every stage resumes where an interrupted run stopped, and so does a round over many
+repositories (`roadmap.sync.many`: an organisation's list, rounds, departures counted
+across repositories).
 """
 
 from __future__ import annotations
@@ -86,7 +88,8 @@ def sync_github(store: Store, settings: SyncSettings, repos: list[str], label: s
                 listed = {r.full_name: r for r in list_org_repos(store, client, org)}
             except RateLimited as error:
                 raise SyncStopped(error, []) from None
-        chosen = list(dict.fromkeys([*repos, *listed]))
+        named = {name.lower() for name in repos}
+        chosen = [*repos, *(name for name in listed if name.lower() not in named)]
         return sync_repos(store, client, chosen, label, full, settings.progress,
                           options=options, listed=listed, scope=round_scope(list(repos), org),
                           org=org)
@@ -136,6 +139,8 @@ def sync_repos(store: Store, client: GitHubClient, repos: list[str], label: str,
                 sync_repo(store, client, repo, label, full, progress, chosen, summaries[-1],
                           known=(listed or {}).get(repo), deferred=deferred)
                 plan.done(repo)
+                if progress:
+                    progress("repositories", 1)
             whole_org = org if org and listed and not plan.resumed else None
             sync_departed(deferred, client, label, whole_org, list(listed or {}))
         except RateLimited as error:
