@@ -8,6 +8,7 @@ client over loopback HTTP: a 304 costs no point, a search costs one of its own b
 from __future__ import annotations
 
 import json
+import time
 
 import github
 import pytest
@@ -252,3 +253,18 @@ def test_configured_repositories_count_departures_in_chunks_of_repo_qualifiers(s
     spent, paths = costs(server, configured)
     assert spent == {"core": 0, "search": 1}  # five `repo:` qualifiers fit in one query
     assert f"/orgs/{ORG}/repos" not in paths
+
+
+def test_a_round_waits_for_the_reset_and_finishes_every_repository(server, store):
+    waits: list[str] = []
+
+    def wait(seconds: float, reason: str) -> None:  # the countdown's callback
+        waits.append(reason)
+        time.sleep(min(seconds, 2.0))
+
+    server.set_rate_limit(TOKEN, remaining=6, reset_in=1)
+    settings = SyncSettings(TOKEN, server.url, wait=wait)
+    summaries = sync_github(store, settings, [], "roadmap", False, Options(), org=ORG)
+    assert "rate limit reset" in waits
+    assert [s.outcome for s in summaries] == ["ok"] * 6
+    assert len(snapshot(store)["issues"]) == 150
