@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roadmap.resources import data_path
+from roadmap.site.data import Change, Site, Totals, plain
 from roadmap.site.gather import FEED_ENTRIES
 from roadmap.site.markdown import Resolver, link_resolver, render_inline, render_markdown
+from roadmap.track.overview import ItemCounts
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -70,24 +72,24 @@ def template_folder() -> Path:
     return data_path("templates") / "site"
 
 
-def segments(progress: dict[str, int]) -> list[tuple[str, float, float]]:
+def segments(progress: ItemCounts | Totals) -> list[tuple[str, float, float]]:
     """A progress bar's parts: (status, x, width) in percent, in a fixed order."""
-    total = progress.get("total", 0)
+    total = progress.total
     parts, x = [], 0.0
     for key in STATUSES:
-        width = round(100 * progress.get(key, 0) / total, 3) if total else 0.0
+        width = round(100 * getattr(progress, key) / total, 3) if total else 0.0
         if width:
             parts.append((key, round(x, 3), width))
             x += width
     return parts
 
 
-def render_site(site: dict[str, Any], repo: str | None,
+def render_site(site: Site, repo: str | None,
                 assets: Assets | None = None) -> dict[str, bytes]:
     """Every file of the site, by its path inside the output folder."""
     assets = assets or load_assets()
     env = site_env()
-    by_id = {item["id"]: item for item in site["items"]}
+    by_id = {item.id: item for item in site.items}
     common = {"site": site, "assets": assets.names, "by_id": by_id, "segments": segments}
 
     def page(template: str, path: str, **context: Any) -> bytes:
@@ -101,20 +103,18 @@ def render_site(site: dict[str, Any], repo: str | None,
     files["help-wanted.html"] = page("help-wanted.html.j2", "help-wanted.html", nav="help")
     files["changes.html"] = page("changes.html.j2", "changes.html", nav="changes")
     files["people/index.html"] = page("people.html.j2", "people/index.html", nav="people")
-    anchors = {item["anchor"]: item["page"] for item in site["items"]
-               if item.get("anchor") and item["page"]}
+    anchors = {item.anchor: item.page for item in site.items if item.anchor and item.page}
     resolve = _resolver(repo, anchors, "../")  # item pages are all one folder down
-    for item in site["items"]:
-        if item["page"]:
-            files[item["page"]] = page("item.html.j2", item["page"], nav="overview", item=item,
-                                       body=_markup(render_markdown(item["body"], resolve,
-                                                                    repo)),
-                                       tasks=[_markup(render_inline(t["text"], resolve, repo))
-                                              for t in item["tasks"]])
-    for person in site["people"]:
-        if person["page"]:
-            files[person["page"]] = page("person.html.j2", person["page"], nav="people",
-                                         person=person)
+    for item in site.items:
+        if item.page:
+            files[item.page] = page("item.html.j2", item.page, nav="overview", item=item,
+                                    body=_markup(render_markdown(item.body, resolve, repo)),
+                                    tasks=[_markup(render_inline(t.text, resolve, repo))
+                                           for t in item.tasks])
+    for person in site.people:
+        if person.page:
+            files[person.page] = page("person.html.j2", person.page, nav="people",
+                                      person=person)
     files["feed.xml"] = render_feed(site)
     files["roadmap.json"] = render_json(site)
     return files
@@ -130,28 +130,39 @@ def _markup(html: str) -> Markup:
     return Markup(html)  # markdown-it's output with raw HTML off: safe to insert
 
 
-def render_json(site: dict[str, Any]) -> bytes:
+def render_json(site: Site) -> bytes:
     """`roadmap.json`: the gathered site as it is, for other tools (compact: with `indent`,
-    json falls back to its pure-Python encoder, twenty times slower on a large roadmap)."""
-    return (json.dumps(site, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    json falls back to its pure-Python encoder, twenty times slower on a large roadmap;
+    the C encoder asks `plain` for each dataclass's object)."""
+    return (json.dumps(site, ensure_ascii=False, separators=(",", ":"), default=plain)
+            + "\n").encode()
 
 
-def render_feed(site: dict[str, Any]) -> bytes:
+@dataclass(slots=True, frozen=True)
+class FeedEntry:
+    """A change as an entry of the feed: its own id and link."""
+
+    change: Change
+    id: str
+    href: str
+
+
+def render_feed(site: Site) -> bytes:
     """The Atom feed of the newest changes."""
-    base = site["base_url"] or ""
-    entries = [{**change, "id": f"urn:uuid:{_entry_id(change)}",
-                "href": base + (change["item_page"] or "changes.html")}
-               for change in site["changes"][:FEED_ENTRIES]]
+    base = site.base_url or ""
+    entries = [FeedEntry(change, f"urn:uuid:{_entry_id(change)}",
+                         base + (change.item_page or "changes.html"))
+               for change in site.changes[:FEED_ENTRIES]]
     # With no entry, the feed changes only at a sync (not with each issue's activity).
-    updated = entries[0]["at"] if entries else (site["last_sync"] or "1970-01-01T00:00:00Z")
-    feed_id = f"{base}feed.xml" if base else f"urn:uuid:{uuid.uuid5(_NAMESPACE, site['title'])}"
+    updated = entries[0].change.at if entries else (site.last_sync or "1970-01-01T00:00:00Z")
+    feed_id = f"{base}feed.xml" if base else f"urn:uuid:{uuid.uuid5(_NAMESPACE, site.title)}"
     text = site_env().get_template("site/feed.xml.j2").render(
         site=site, entries=entries, updated=updated, feed_id=feed_id, base=base)
     return text.encode("utf-8")
 
 
-def _entry_id(change: dict[str, Any]) -> uuid.UUID:
-    key = "\x1f".join(str(change[k]) for k in ("at", "kind", "subject", "detail"))
+def _entry_id(change: Change) -> uuid.UUID:
+    key = "\x1f".join(str(v) for v in (change.at, change.kind, change.subject, change.detail))
     return uuid.uuid5(_NAMESPACE, key)
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from roadmap.store import HistoryRow, Store
 from roadmap.store.models import (
@@ -51,12 +52,23 @@ def load_item_texts(store: Store) -> dict[str, ItemText]:
         }
 
 
-def load_history(store: Store) -> list[HistoryRow]:
-    """Every recorded change, oldest first (plain rows: thousands of them, no ORM objects)."""
+def load_history(store: Store) -> tuple[datetime | None, list[HistoryRow]]:
+    """Where history starts (its first record), and every recorded change the site may
+    show, oldest first: all but the first record's, and those of the first record GitHub
+    dates (`happened_at`, such as a claim at its comment), which an item's history keeps.
+
+    Plain rows, filtered here: the first record of a 10,000-issue roadmap is tens of
+    thousands of "issue added" the site never shows.
+    """
     with store.session() as session:
-        return [HistoryRow(*row) for row in session.execute(
+        connection = session.connection()
+        start = connection.execute(select(func.min(Change.at))).scalar()
+        rows = connection.execute(
             select(Change.at, Change.key, Change.value, Change.previous, Change.happened_at)
-            .order_by(Change.at, Change.id))]
+            .where(or_(Change.at != start, and_(Change.happened_at.is_not(None),
+                                                Change.happened_at != Change.at)))
+            .order_by(Change.at, Change.id))
+        return start, [HistoryRow(*row) for row in rows]
 
 
 def _flag(condition: Any) -> Any:
