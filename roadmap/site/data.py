@@ -260,7 +260,8 @@ def plain(value: Any) -> dict[str, Any]:
     calls this again for the dataclasses inside)."""
     kind = type(value)
     if kind is ItemCounts:
-        return value.as_dict()  # its total is a property
+        counts: ItemCounts = value
+        return counts.as_dict()  # its total is a property, not a field
     names = _NAMES.get(kind)
     if names is None:
         try:

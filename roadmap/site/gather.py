@@ -163,30 +163,38 @@ def _person_refs(logins: Iterable[str]) -> tuple[PersonRef, ...]:
 
 class Chips:
     """The labels worth a chip: not the roadmap's own label (every issue has it), nor
-    those the card already says (such as "good first issue" in its badge)."""
+    those the card already says (such as "good first issue" in its badge). Issues share
+    a few sets of labels: each set is sorted out once."""
 
     def __init__(self, label: str) -> None:
         self.hidden = frozenset({label.lower()})
         self.hidden_wanted = self.hidden | {name.lower() for name in GOOD_FIRST}
+        self.known: dict[tuple[bool, tuple[str, ...]], tuple[str, ...]] = {}
 
     def of(self, labels: list[str], wanted: bool = False) -> tuple[str, ...]:
-        hidden = self.hidden_wanted if wanted else self.hidden
-        return tuple(name for name in labels if name.lower() not in hidden)
+        key = (wanted, tuple(labels))
+        found = self.known.get(key)
+        if found is None:
+            hidden = self.hidden_wanted if wanted else self.hidden
+            found = self.known[key] = tuple([name for name in labels
+                                             if name.lower() not in hidden])
+        return found
 
 
 def _issue(record: IssueRecord, claims: list[Claim], how: str | None,
            chips: Chips) -> SiteIssue:
+    # Positional, and no generator for the empty lists most issues have: 10,000 of these.
     return SiteIssue(
-        repo=record.repo, number=record.number, ref=record.ref, title=record.title,
-        url=safe_url(record.url), state=record.state, state_reason=record.state_reason,
-        is_pull_request=record.is_pull_request, labels=tuple(record.labels),
-        chips=chips.of(record.labels), assignees=tuple(record.assignees),
-        updated_at=stamp(record.updated_at), linked_by=how, sub_issues=record.sub_issues,
-        sub_issue_list=tuple(SubIssueRef(c.repo, c.number, c.title, c.state, c.state_reason,
-                                         safe_url(c.html_url)) for c in record.children),
-        claims=tuple(_claim(c) for c in claims),
-        pulls=tuple(PullView(p.repo, p.number, p.title, safe_url(p.url), p.state, p.merged,
-                             p.author) for p in record.pulls),
+        record.repo, record.number, record.ref, record.title, safe_url(record.url),
+        record.state, record.state_reason, record.is_pull_request, tuple(record.labels),
+        chips.of(record.labels), tuple(record.assignees), stamp(record.updated_at), how,
+        record.sub_issues,
+        tuple([SubIssueRef(c.repo, c.number, c.title, c.state, c.state_reason,
+                           safe_url(c.html_url)) for c in record.children])
+        if record.children else (),
+        tuple([_claim(c) for c in claims]) if claims else (),
+        tuple([PullView(p.repo, p.number, p.title, safe_url(p.url), p.state, p.merged,
+                        p.author) for p in record.pulls]) if record.pulls else (),
     )
 
 

@@ -20,17 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roadmap.resources import data_path
-from roadmap.site.data import Change, Site, Totals, plain
+from roadmap.site.data import Change, Site, plain
 from roadmap.site.gather import FEED_ENTRIES
 from roadmap.site.markdown import Resolver, link_resolver, render_inline, render_markdown
-from roadmap.track.overview import ItemCounts
 
 if TYPE_CHECKING:
     from jinja2 import Environment
     from markupsafe import Markup
 
 ASSET_SUFFIXES = (".css", ".js", ".svg", ".png", ".ico", ".woff2")
-STATUSES = ("done", "in_progress", "stalled", "planned", "dropped")
 _NAMESPACE = uuid.UUID("5b1b6a3e-52a4-4c55-9d0e-6f4d3c1f2a10")
 
 
@@ -56,32 +54,23 @@ def load_assets(folder: Path | None = None) -> Assets:
 
 @functools.cache
 def site_env() -> Environment:
-    """The report environment's loader and filters, with autoescaping always on."""
+    """The report environment's loader and filters, with autoescaping always on, and the
+    site's own HTML pieces (`site.html`)."""
     from jinja2 import Environment, StrictUndefined
 
     from roadmap.markup import jinja_env
+    from roadmap.site.html import FILTERS
 
     shared = jinja_env()
     env = Environment(loader=shared.loader, autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(shared.filters)
+    env.filters.update(FILTERS)
     return env
 
 
 def template_folder() -> Path:
     return data_path("templates") / "site"
-
-
-def segments(progress: ItemCounts | Totals) -> list[tuple[str, float, float]]:
-    """A progress bar's parts: (status, x, width) in percent, in a fixed order."""
-    total = progress.total
-    parts, x = [], 0.0
-    for key in STATUSES:
-        width = round(100 * getattr(progress, key) / total, 3) if total else 0.0
-        if width:
-            parts.append((key, round(x, 3), width))
-            x += width
-    return parts
 
 
 def render_site(site: Site, repo: str | None,
@@ -90,7 +79,7 @@ def render_site(site: Site, repo: str | None,
     assets = assets or load_assets()
     env = site_env()
     by_id = {item.id: item for item in site.items}
-    common = {"site": site, "assets": assets.names, "by_id": by_id, "segments": segments}
+    common = {"site": site, "assets": assets.names, "by_id": by_id}
 
     def page(template: str, path: str, **context: Any) -> bytes:
         root = "../" * path.count("/")
