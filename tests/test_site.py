@@ -405,6 +405,38 @@ def test_files_it_did_not_write_are_left_alone(fresh: Built) -> None:
     assert (fresh.out / "CNAME").read_text() == "roadmap.example.org\n"
 
 
+def site_tree(out: Path) -> dict[str, bytes]:
+    """Every file of a built site but the manifest (which records when it was written)."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
+
+
+def test_each_incremental_rebuild_is_what_a_full_build_writes(fresh: Built,
+                                                                tmp_path: Path) -> None:
+    repo_id = fresh.store.load_repo_id(REPO)
+    assert repo_id is not None
+    changes = [
+        lambda: fresh.store.save_issue_page(repo_id, [remote_issue(
+            1, "Cache image layers, retitled", labels=("roadmap",))], "roadmap", None),
+        lambda: fresh.store.save_comments(repo_id, [comment(5, "dave", "/claim", NOW, 8)], None),
+        lambda: fresh.store.save_issue_page(repo_id, [remote_issue(
+            2, "Remote cache", state="closed", updated=NOW)], "roadmap", None),
+        lambda: record_history(fresh.store, gather(fresh.store, config(), NOW), NOW),
+        lambda: save_roadmap(fresh.store, ROADMAP.split("## 3. Documentation")[0]),
+    ]
+    for n, change in enumerate(changes):
+        change()
+        result = build(fresh.store, fresh.out)
+        assert result.written, f"change {n} wrote nothing"
+        full = tmp_path / f"full-{n}"
+        build(fresh.store, full)
+        assert site_tree(fresh.out) == site_tree(full), f"change {n}"
+    later = NOW + timedelta(days=60)  # claims go stale with time alone
+    build(fresh.store, fresh.out, now=later)
+    build(fresh.store, tmp_path / "later", now=later)
+    assert site_tree(fresh.out) == site_tree(tmp_path / "later")
+
+
 # -- feed and JSON -------------------------------------------------------------------------
 
 
