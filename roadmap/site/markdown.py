@@ -66,6 +66,7 @@ def _markdown() -> MarkdownIt:
     md = SafeMarkdown("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.disable("image")  # `![alt](src)` stays text and a link: nothing is fetched
+    md.add_render_rule("ref_text", _ref_text)
     return md
 
 
@@ -113,6 +114,10 @@ def _link_refs(tokens: list[Token], repo: str | None) -> None:
 
 
 def _linked(children: list[Token], repo: str | None) -> list[Token]:
+    """A text token naming issues becomes one `ref_text` token of ready HTML: its text
+    escaped as the renderer would, each reference a link (a roadmap's tracking line of
+    thirty references is one token, not 120 for the renderer to walk)."""
+    from markdown_it.common.utils import escapeHtml
     from markdown_it.token import Token
 
     out: list[Token] = []
@@ -120,22 +125,25 @@ def _linked(children: list[Token], repo: str | None) -> list[Token]:
     for child in children:
         depth += (child.type == "link_open") - (child.type == "link_close")
         spans = ref_spans(child.content) if child.type == "text" and not depth else []
-        at = 0
+        html, at = [], 0
         for start, end, named, number in spans:
             owner = named or repo
             if owner is None:
                 continue
-            out.append(Token("text", "", 0, content=child.content[at:start]))
-            url = f"https://github.com/{owner}/issues/{number}"
-            out.append(Token("link_open", "a", 1, attrs={"href": url,
-                                                         "rel": "nofollow ugc noopener"}))
-            out.append(Token("text", "", 0, content=child.content[start:end]))
-            out.append(Token("link_close", "a", -1))
+            url = escapeHtml(f"https://github.com/{owner}/issues/{number}")
+            html.append(f'{escapeHtml(child.content[at:start])}<a href="{url}" '
+                        f'rel="nofollow ugc noopener">{escapeHtml(child.content[start:end])}</a>')
             at = end
         if at:
-            child.content = child.content[at:]
+            html.append(escapeHtml(child.content[at:]))
+            child = Token("ref_text", "", 0, content="".join(html))
         out.append(child)
     return out
+
+
+def _ref_text(renderer: object, tokens: list[Token], idx: int, options: object,
+              env: object) -> str:
+    return tokens[idx].content  # made and escaped by `_linked`
 
 
 def _keep(href: str) -> str | None:
