@@ -18,7 +18,7 @@ from pathlib import Path
 
 from roadmap.config import Config
 from roadmap.model import Problem, Roadmap
-from roadmap.site.build import SiteResult, build_site, parse_configured
+from roadmap.site.build import SiteResult, build_site
 from roadmap.store import Store
 from roadmap.sync import SyncSettings
 from roadmap.track.status import Overview
@@ -46,6 +46,7 @@ class BuildOutcome:
 def run_build(store: Store, config: Config, out: Path, now: datetime, sync: SyncSettings,
               import_file: Path | None = None, base_url: str | None = None) -> BuildOutcome:
     """Parse, lint, fill the store, record history, write the report and the site."""
+    from roadmap.parse import parse_configured
     from roadmap.parse.lint import lint_roadmap
     from roadmap.track.history import record_history
     from roadmap.track.overview import gather
@@ -54,7 +55,7 @@ def run_build(store: Store, config: Config, out: Path, now: datetime, sync: Sync
     outcome = BuildOutcome(roadmap, lint_roadmap(roadmap))
     store.save_items(roadmap)
     outcome.notes += fill_store(store, config, roadmap.repo, import_file, sync)
-    overview = gather(store, config, now)
+    overview = gather(store, config, now, roadmap.items)
     changed = record_history(store, overview, now)
     outcome.notes.append(f"history: {changed} change{'s' if changed != 1 else ''} recorded")
     outcome.report = write_report(store, overview, roadmap.title, now, out / REPORT_NAME)

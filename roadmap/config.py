@@ -82,6 +82,14 @@ _HOUSEKEEPING: dict[str, type] = {"remind_days": int, "release": bool, "pin_labe
                                   "max_claims": int}
 
 
+def as_typed(path: Path) -> Path:
+    """A path as the user would type it: relative when it lies under the current folder."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest roadmap.toml, or pyproject.toml with a [tool.roadmap] table, upwards."""
     for folder in (start, *start.parents):

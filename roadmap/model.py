@@ -80,6 +80,16 @@ class Item:
     tasks: list[Task] = field(default_factory=list)
     milestone: str | None = None
 
+    @property
+    def declared(self) -> StatusValue | None:
+        """The status the document declares, or None."""
+        return self.status.value if self.status else None
+
+    @property
+    def issue_keys(self) -> tuple[tuple[str, int], ...]:
+        """(repo, number) of each reference whose repository is known: what links it."""
+        return tuple((r.repo, r.number) for r in self.refs if r.repo)
+
 
 @dataclass(slots=True, frozen=True)
 class Note:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from roadmap.config import load_config
-from roadmap.respond.events import build_responder
+from roadmap.respond.responder import build_responder
 from roadmap.respond.webhook import serve_webhooks
 
 from .conftest import run

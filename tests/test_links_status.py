@@ -8,12 +8,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from roadmap.config import Config
-from roadmap.model import IssueRecord, RemoteComment, RemoteIssue, RemotePull, RemoteRepo
+from roadmap.model import (
+    IssueRecord,
+    Item,
+    Ref,
+    RemoteComment,
+    RemoteIssue,
+    RemotePull,
+    RemoteRepo,
+    Status,
+    StatusValue,
+)
 from roadmap.parse import parse_roadmap
 from roadmap.store import Store
-from roadmap.track.links import LinkItem, ManualLink, link_items, suggest_links
+from roadmap.track.links import ManualLink, find_item, link_items, suggest_links
 from roadmap.track.overview import gather, status_view
-from roadmap.track.status import StatusItem, build_overview, progress
+from roadmap.track.status import build_overview, progress
 
 REPO = "acme/widgets"
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -48,13 +58,11 @@ def open_pull(author: str, when: datetime = RECENT) -> RemotePull:
 
 
 def item(id: str, number: str | None = None, title: str | None = None, *, level: int = 2,
-         parent: str | None = None, declared: str | None = None, refs=()) -> StatusItem:
-    return StatusItem(id, number, title or id.replace("-", " ").capitalize(), level, parent,
-                      declared, tuple((REPO, n) for n in refs))
-
-
-def link_view(items: list[StatusItem]) -> list[LinkItem]:
-    return [LinkItem(i.id, i.number, i.title, i.refs) for i in items]
+         parent: str | None = None, declared: StatusValue | None = None, refs=()) -> Item:
+    return Item(id, number, title or id.replace("-", " ").capitalize(), level, parent, 1, 1,
+                None, refs=[Ref("issue", REPO, n, f"https://github.com/{REPO}/issues/{n}")
+                            for n in refs],
+                status=Status(declared, declared) if declared else None)
 
 
 def overview(items, records, manual=()):
@@ -78,7 +86,7 @@ ITEMS = [
 
 def links_by_how(items, records, manual=()):
     return {(link.item_id, link.number, link.how)
-            for link in link_items(link_view(items), records, manual)}
+            for link in link_items(items, records, manual)}
 
 
 def test_link_by_a_reference_in_the_item_text():
@@ -102,6 +110,19 @@ def test_link_by_a_roadmap_marker_in_the_issue_body(body):
 
 def test_marker_naming_no_item_links_nothing():
     assert links_by_how(ITEMS, [issue(2, body="Roadmap: 9.9")]) == set()
+
+
+def test_an_item_is_named_by_id_then_number_then_title_wherever_it_is_named():
+    # "2" is one item's number and another's title; "docs" one's id and another's title.
+    items = [item("two", None, "2"), item("docs-item", "2", "Docs"),
+             item("docs", "3", "Other"), item("first", None, "Same"), item("second", None, "Same")]
+    assert find_item(items, "2").id == "docs-item"        # a number over a title
+    assert find_item(items, "DOCS").id == "docs"          # an id over a title
+    assert find_item(items, "same").id == "first"         # the first of equal titles
+    assert find_item(items, "nothing") is None
+    for name, expected in (("2", "docs-item"), ("docs", "docs"), ("Same", "first")):
+        assert links_by_how(items, [issue(2, body=f"Roadmap: {name}")]) == {
+            (expected, 2, "marker")}
 
 
 def test_link_by_a_roadmap_item_label():
@@ -144,8 +165,8 @@ def test_one_issue_may_link_to_two_items_by_different_means():
 
 def test_suggestion_by_title_similarity_for_an_unlinked_issue():
     records = [issue(1), issue(5, "Improve the runtime"), issue(6, "Unrelated paperwork")]
-    links = link_items(link_view(ITEMS), records)
-    found = suggest_links(link_view(ITEMS), records, links)
+    links = link_items(ITEMS, records)
+    found = suggest_links(ITEMS, records, links)
     assert [(s.item_id, s.number, s.how) for s in found] == [
         ("runtime-improvements", 5, "suggested")]
     assert found[0].score is not None and found[0].score >= 60
@@ -153,8 +174,8 @@ def test_suggestion_by_title_similarity_for_an_unlinked_issue():
 
 def test_linked_issue_gets_no_suggestion():
     records = [issue(5, "Runtime improvements", body="Roadmap: tooling")]
-    links = link_items(link_view(ITEMS), records)
-    assert suggest_links(link_view(ITEMS), records, links) == []
+    links = link_items(ITEMS, records)
+    assert suggest_links(ITEMS, records, links) == []
 
 
 def test_suggestion_is_not_counted_in_the_items_issues_or_status():
@@ -173,7 +194,7 @@ def test_suggestion_is_not_counted_in_the_items_issues_or_status():
 # -- status --------------------------------------------------------------------------------
 
 
-def leaf_status(*records, declared: str | None = None):
+def leaf_status(*records, declared: StatusValue | None = None):
     items = [item("runtime-improvements", "1.1", "Runtime improvements", refs=[1, 2],
                   declared=declared)]
     return state_of(overview(items, records), "runtime-improvements").status
@@ -457,6 +478,17 @@ def test_store_status_reads_links_and_claims(store):
     assert state_of(view, "internal-decoupling").people == ["alice"]
     assert state_of(view, "runtime-improvements").status == "planned"
     assert [r.number for r in view.unlinked] == [3]
+
+
+def test_the_items_just_parsed_give_the_overview_the_store_gives(store):
+    """`roadmap build` and the reading commands hand the overview the items they parsed
+    and saved instead of reading them back: the same overview either way."""
+    roadmap = parse_roadmap(ROADMAP, repo=REPO)
+    store.save_items(roadmap)
+    store.save_manual_link("internal-decoupling", REPO, 2, "link")
+    config = Config(repos=(REPO,))
+    assert status_view(gather(store, config, NOW, roadmap.items)) == \
+        status_view(gather(store, config, NOW))
 
 
 def test_renumbered_and_reordered_roadmap_keeps_manual_links(store):

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from roadmap.markup import clean
-from roadmap.model import IssueRecord, RemoteComment, RemoteIssue, RemoteRepo
+from roadmap.model import IssueRecord, Item, RemoteComment, RemoteIssue, RemoteRepo
 from roadmap.parse.comments import DEFAULT_PATTERNS, Patterns
 from roadmap.report.render import to_json
 from roadmap.store import Store
 from roadmap.track.claims import derive_all_claims, derive_claims
-from roadmap.track.links import SUGGESTION_THRESHOLD, ItemTitles, LinkItem
+from roadmap.track.links import SUGGESTION_THRESHOLD, ItemTitles
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 BODIES = ("/claim", "/unclaim", "+1", "> /claim\n\nwho has this?", "```\n/claim\n```",
@@ -108,7 +108,7 @@ WORDS = ("Runtime", "plugin", "loader", "cache", "cache", "API", "v2", "é", "na
 def test_suggestions_are_rapidfuzz_extract_one_over_every_item(item_words, issue_words, glue):
     from rapidfuzz import fuzz, process, utils
 
-    items = [LinkItem(f"item-{n}", None, glue.join(words), ())
+    items = [Item(f"item-{n}", None, glue.join(words), 2, None, n, n, None)
              for n, words in enumerate(item_words)]
     titles = ItemTitles(items)
     choices = {item.id: utils.default_process(item.title) for item in items}

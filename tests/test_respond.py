@@ -15,7 +15,7 @@ import pytest
 from roadmap.config import load_config
 from roadmap.model import RemoteComment
 from roadmap.parse.comments import comment_intent
-from roadmap.respond.events import build_responder
+from roadmap.respond.responder import build_responder
 from roadmap.respond.webhook import serve_webhooks
 from roadmap.store import Store, default_url
 from roadmap.store.answers import load_answer_counts, load_delivery_counts
@@ -756,7 +756,7 @@ def test_a_bad_event_file_is_one_line_and_exit_2(project, content, message):
 
 
 def test_the_recorded_payload_reads_as_github_sends_it():
-    from roadmap.respond.events import parse_event
+    from roadmap.respond.trigger import parse_event
 
     from .webhooks import fixture
 

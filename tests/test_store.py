@@ -6,6 +6,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,6 +179,25 @@ def test_items_are_stored(store):
     store.save_items(roadmap)
     store.save_items(roadmap)  # replaces, does not double
     assert [item.id for item in store.load_items()] == ["ship", "docs"]
+
+
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+
+
+def test_the_store_gives_back_the_items_the_parse_made(store):
+    """One item shape: what `load_items` returns is what `parse_roadmap` made, every field
+    (references, status and its text, owners, tasks, milestone, body, lines)."""
+    text = ("# Plan\n\n## v2.0\n\n### 1. Ship ✅\n\n**Owner:** @ann\n\nSee #4 and "
+            "other/repo#5.\n\n- [x] write it\n- [ ] test it\n\n### 2. Docs 🚧\n\nPlain #7.\n")
+    roadmap = parse_roadmap(text, repo="acme/widgets")
+    assert any(i.refs and i.tasks and i.owners and i.status and i.milestone
+               for i in roadmap.items)  # the case exercises every field
+    store.save_items(roadmap)
+    assert store.load_items() == roadmap.items
+    for path in sorted(CORPUS.glob("*.md")):
+        roadmap = parse_roadmap(path.read_text(encoding="utf-8"), path.name, "acme/widgets")
+        store.save_items(roadmap)
+        assert store.load_items() == roadmap.items, path.name
 
 
 def test_db_commands(tmp_path):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from roadmap.errors import RateLimited, StoreBusy
-from roadmap.github.read import references
+from roadmap.github.read import references, repo_of_html_url
 from roadmap.store import Store
 from roadmap.sync.run import PER_ISSUE_LIMIT
 
@@ -467,3 +467,18 @@ def test_issues_prints_a_table(github_server, cli_env):
     assert {row[title_at:] for row in rows} == {"Tabs in a title", "[bold]not markup[/bold]"}
     assert "@alice" in next(row for row in rows if "Tabs" in row)
     assert lines[-1] == "2 roadmap issues"  # no labelled pull request: none mentioned
+
+
+@pytest.mark.parametrize(("url", "repo"), [
+    ("https://github.com/acme/widgets/issues/12", "acme/widgets"),
+    ("https://github.com/acme/tools/pull/3", "acme/tools"),
+    ("https://ghe.example.com/acme/widgets/issues/7", "acme/widgets"),  # Enterprise hosts
+    ("http://127.0.0.1:8080/Acme/Widgets/issues/1", "Acme/Widgets"),
+    ("https://github.com/acme/widgets/issues", None),
+    ("https://github.com/acme/widgets/issues/new", None),
+    ("https://github.com/acme/widgets/milestone/2", None),
+    ("", None),
+])
+def test_the_repository_of_a_page_github_names(url, repo):
+    """One reader for GitHub's own `html_url` fields (sub-issues, cross-referenced pulls)."""
+    assert repo_of_html_url(url) == repo

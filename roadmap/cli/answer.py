@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def _responder(ctx: click.Context, client: GitHubClient, dry_run: bool) -> Any:
     """What answers need: the store, GitHub, the settings, the roadmap's items."""
-    from roadmap.respond.events import build_responder
+    from roadmap.respond.responder import build_responder
 
     return build_responder(_store(ctx), client, _config(ctx), dry_run)
 
@@ -43,8 +43,8 @@ def respond_command(ctx: click.Context, event_file: Path | None, event_name: str
             dry_run: bool, api_url: str | None) -> None:
     """Answer a claim or release made in a comment, on GitHub (for an Actions workflow)."""
     from roadmap.cli.output import terminal_safe
-    from roadmap.respond.events import parse_event, read_event_file
     from roadmap.respond.route import respond
+    from roadmap.respond.trigger import parse_event, read_event_file
 
     if event_file is None or not event_name:
         raise InputError("respond needs an event: --event FILE and --event-name NAME (or "

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from roadmap.config import Config
     from roadmap.github.client import GitHubClient
-    from roadmap.model import Roadmap
+    from roadmap.model import Item, Roadmap
     from roadmap.store import Store
     from roadmap.track.status import Overview
 
@@ -102,10 +102,9 @@ def _parse(ctx: click.Context, file: Path | None, repo: str | None) -> Roadmap:
 
 def _relative(path: Path) -> Path:
     """A path as the user would type it: relative when it lies under the current folder."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
+    from roadmap.config import as_typed
+
+    return as_typed(path)
 
 def _store(ctx: click.Context, create: bool = False) -> Store:
     """The store named by --db / ROADMAP_DATABASE_URL, or the default SQLite file.
@@ -128,25 +127,29 @@ def _record_history(ctx: click.Context, store: Store) -> None:
     from roadmap.track.overview import gather
 
     now = _now()
-    record_history(store, gather(store, _config(ctx), now), now)
+    record_history(store, gather(store, _config(ctx), now, _save_items(ctx, store)), now)
 
 def _configured_roadmap(ctx: click.Context) -> Roadmap | None:
     """The configured roadmap, parsed once per command (None when there is no file)."""
-    from roadmap.parse import parse_file
+    from roadmap.parse import parse_configured
 
     if "roadmap" not in ctx.obj:
         config = _config(ctx)
-        ctx.obj["roadmap"] = parse_file(_relative(config.roadmap), repo=config.default_repo) \
-            if config.roadmap.is_file() else None
+        ctx.obj["roadmap"] = parse_configured(config) if config.roadmap.is_file() else None
     roadmap: Roadmap | None = ctx.obj["roadmap"]
     return roadmap
 
 
-def _save_items(ctx: click.Context, store: Store) -> None:
-    """Store the parsed roadmap beside the issues, when there is one to parse."""
+def _save_items(ctx: click.Context, store: Store) -> list[Item] | None:
+    """Store the parsed roadmap beside the issues (once a command), when there is one to
+    parse; its items, or None when there is none (then the store's are read)."""
     roadmap = _configured_roadmap(ctx)
-    if roadmap is not None:
+    if roadmap is None:
+        return None
+    if not ctx.obj.get("items_saved"):
         store.save_items(roadmap)
+        ctx.obj["items_saved"] = True
+    return roadmap.items
 
 
 def _width() -> int | None:
@@ -184,8 +187,7 @@ def _overview(ctx: click.Context) -> Overview:
     from roadmap.track.overview import gather
 
     store = _store(ctx)
-    _save_items(ctx, store)
-    return gather(store, _config(ctx), _now())
+    return gather(store, _config(ctx), _now(), _save_items(ctx, store))
 
 
 def _client(ctx: click.Context, api_url: str | None,

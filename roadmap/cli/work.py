@@ -153,15 +153,12 @@ def _manual_link(ctx: click.Context, ref: str, item: str, repo: str | None,
                  action: str) -> None:
     from roadmap.cli.output import terminal_safe
     from roadmap.model import parse_ref
+    from roadmap.track.links import find_item
 
     target, number = parse_ref(ref, _config(ctx).repo_or_default(repo))
     store = _store(ctx)
     _save_items(ctx, store)
-    rows = store.load_items()
-    wanted = item.lower()
-    match = next((r for r in rows if r.id == item), None) or next(
-        (r for r in rows if (r.number or "").lower() == wanted or r.title.lower() == wanted),
-        None)
+    match = find_item(store.load_items(), item)
     if match is None:
         raise InputError(f"no roadmap item {item!r} (give an id, number or title; "
                          "see `roadmap parse`)")

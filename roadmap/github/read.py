@@ -83,14 +83,25 @@ def _summary(data: Any) -> SubIssues | None:
     return SubIssues(total, min(completed, total), min(percent, 100))
 
 
+def repo_of_html_url(url: str) -> str | None:
+    """`owner/name` of the issue or pull request page GitHub names in an `html_url` field,
+    on github.com or any GitHub Enterprise host; None for any other URL.
+
+    (References people write are read by `parse.refs`, which knows only github.com.)
+    """
+    parts = urlsplit(url).path.strip("/").split("/")
+    if len(parts) < 4 or parts[2] not in ("issues", "pull") or not parts[3].isdigit():
+        return None
+    return f"{parts[0]}/{parts[1]}"
+
+
 def parse_sub_issue(data: Any) -> RemoteSubIssue | None:
     """A sub-issue of `GET .../sub_issues` (an issue object), with its repository read
     from its URL: sub-issues may live in other repositories of the same owner."""
     if not isinstance(data, dict) or data.get("id") is None or data.get("number") is None:
         return None
     url = str(data.get("html_url") or "")
-    parts = urlsplit(url).path.strip("/").split("/")
-    repo = "/".join(parts[:2]) if len(parts) >= 4 else ""
+    repo = repo_of_html_url(url) or ""
     return RemoteSubIssue(int(data["id"]), repo, int(data["number"]),
                           str(data.get("title") or ""), str(data.get("state") or "open"),
                           data.get("state_reason"), url)
@@ -228,9 +239,8 @@ def _pull(entry: dict[str, Any], repo_name: str, issue_number: int) -> RemotePul
     if not isinstance(issue, dict) or "pull_request" not in issue:
         return None
     url = str(issue.get("html_url") or "")
-    pr_repo = str((issue.get("repository") or {}).get("full_name") or "")
-    if not pr_repo and "/pull/" in url:
-        pr_repo = "/".join(url.split("/")[3:5])
+    pr_repo = str((issue.get("repository") or {}).get("full_name") or "") or \
+        repo_of_html_url(url) or ""
     data = {**issue, "merged_at": (issue["pull_request"] or {}).get("merged_at")}
     pull, refs = parse_pull(data, pr_repo)
     kind = refs.get((repo_name.lower(), issue_number))

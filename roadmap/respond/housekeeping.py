@@ -15,17 +15,9 @@ from datetime import timedelta
 from roadmap.markers import HOLDS_NOTHING, marker
 from roadmap.model import Claim, IssueRecord, RemoteIssue
 from roadmap.respond import text as text
+from roadmap.respond.answer import answer_once, answers_on, began_on_record, by_answerer, item_of
 from roadmap.respond.claim import record_of
-from roadmap.respond.events import (
-    Outcome,
-    Responder,
-    answer_once,
-    answers_on,
-    began_on_record,
-    by_answerer,
-    item_of,
-    keep_issue,
-)
+from roadmap.respond.responder import Outcome, Responder, keep_issue
 from roadmap.respond.text import Terms
 from roadmap.track.claims import derive_claims
 

@@ -3,17 +3,10 @@ request kept current in the store."""
 
 from __future__ import annotations
 
-from roadmap.respond.events import (
-    SCHEDULED,
-    Outcome,
-    Responder,
-    Trigger,
-    answer_comment,
-    keep_gone,
-    keep_issue,
-    keep_pull,
-)
+from roadmap.respond.answer import answer_comment
 from roadmap.respond.housekeeping import sweep
+from roadmap.respond.responder import Outcome, Responder, keep_gone, keep_issue, keep_pull
+from roadmap.respond.trigger import SCHEDULED, Trigger
 
 
 def respond(responder: Responder, trigger: Trigger) -> list[Outcome]:

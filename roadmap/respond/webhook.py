@@ -25,8 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from roadmap.errors import InputError, RoadmapError
-from roadmap.respond.events import Outcome, Responder, parse_event
+from roadmap.respond.responder import Outcome, Responder
 from roadmap.respond.route import respond
+from roadmap.respond.trigger import parse_event
 from roadmap.store import Store
 from roadmap.store.answers import (
     drop_pending_answers,

@@ -10,7 +10,6 @@ the build stops there, having read a few aggregates instead of the whole store.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,18 +67,10 @@ def check_base_url(url: str | None) -> str | None:
     return url.strip().rstrip("/") + "/"
 
 
-def parse_configured(config: Config) -> Roadmap:
-    """The configured roadmap, parsed; its source named as the user would type it."""
-    from roadmap.parse import parse_file
-
-    path = config.roadmap
-    with contextlib.suppress(ValueError):
-        path = path.resolve().relative_to(Path.cwd().resolve())
-    return parse_file(path, repo=config.default_repo)
-
-
 def refresh_items(store: Store, config: Config) -> Roadmap | None:
     """Parse the configured roadmap into the store (as every reading command does)."""
+    from roadmap.parse import parse_configured
+
     if not config.roadmap.is_file():
         return None
     roadmap = parse_configured(config)

@@ -33,7 +33,7 @@ from roadmap.site.data import Site as Site
 from roadmap.site.markdown import safe_url
 from roadmap.site.write import item_page, person_page
 from roadmap.store import Store
-from roadmap.store.site import ItemText, load_history, load_item_texts
+from roadmap.store.site import load_history
 from roadmap.track.claims import shown_dates
 from roadmap.track.history import Happening, describe
 from roadmap.track.overview import (
@@ -62,7 +62,6 @@ def gather_site(store: Store, overview: Overview, title: str | None,
                 base_url: str | None, label: str = "roadmap") -> Site:
     """Everything the site shows, in the documented `roadmap.json` shape; `label` (the
     roadmap's own, on every issue) is no chip."""
-    texts = load_item_texts(store)
     happenings, changes = _happenings(store)
     item_of: dict[str, str] = {}
     how: dict[tuple[str, str], str] = {}
@@ -75,8 +74,8 @@ def gather_site(store: Store, overview: Overview, title: str | None,
         by_subject.setdefault(happening.subject, []).append(happening)
     chips = Chips(label)
     counts = _progress(overview)
-    items = tuple(_item(overview, state, counts[state.item.id], texts.get(state.item.id),
-                        by_subject, how, chips) for state in overview.items)
+    items = tuple(_item(overview, state, counts[state.item.id], by_subject, how, chips)
+                  for state in overview.items)
     refs: dict[str, ItemRef] = {item.id: (item.title, item.number, item.page) for item in items}
     records = {record.ref: record for record in overview.records}
     newest = max((r.updated_at for r in overview.records), default=None)
@@ -84,7 +83,7 @@ def gather_site(store: Store, overview: Overview, title: str | None,
         schema=SCHEMA, title=title or "Roadmap", base_url=base_url,
         last_sync=stamp(store.load_last_sync()), data_as_of=stamp(newest),
         totals=_totals(overview), items=items,
-        people=_people(overview, refs, texts, records),
+        people=_people(overview, refs, records),
         help_wanted=_help_wanted(overview, refs, chips),
         changes=tuple(_change(h, item_of, refs, records) for h in changes),
     )
@@ -132,7 +131,7 @@ def _totals(overview: Overview) -> Totals:
         labelled_pull_requests=len(overview.records) - len(issues))
 
 
-def _item(overview: Overview, state: ItemState, counts: ItemCounts, text: ItemText | None,
+def _item(overview: Overview, state: ItemState, counts: ItemCounts,
           by_subject: dict[str, list[Happening]], how: dict[tuple[str, str], str],
           chips: Chips) -> SiteItem:
     item = state.item
@@ -142,15 +141,14 @@ def _item(overview: Overview, state: ItemState, counts: ItemCounts, text: ItemTe
     return SiteItem(
         id=item.id, number=item.number, title=item.title, level=item.level,
         parent=item.parent, children=tuple(state.children), page=item_page(item.id),
-        anchor=text.anchor if text else None, declared=item.declared,
-        declared_raw=text.status_raw if text else None, status=state.status,
-        milestone=text.milestone if text else None,
-        owners=_person_refs(text.owners if text else ()), progress=counts,
+        anchor=item.anchor, declared=item.declared,
+        declared_raw=item.status.raw if item.status else None, status=state.status,
+        milestone=item.milestone, owners=_person_refs(item.owners), progress=counts,
         issues_closed=sum(1 for r in state.issues if r.state == "closed"),
         issues_total=len(state.issues), sub_issues=state.sub_issues,
         people=_person_refs(state.people), last_activity=stamp(state.last_activity),
-        drift=tuple(state.drift), body=text.body if text else "",
-        tasks=tuple(Task(t, done) for t, done in (text.tasks if text else ())),
+        drift=tuple(state.drift), body=item.body,
+        tasks=tuple(Task(t.text, t.done) for t in item.tasks),
         issues=tuple(_issue(r, overview.claims[r.ref], how.get((item.id, r.ref)), chips)
                      for r in state.issues),
         history=tuple(_event(h) for h in history),
@@ -204,16 +202,16 @@ def _claim(claim: Claim) -> ClaimView:
                      stamp(last), claim.stale, claim.evidence, safe_url(claim.evidence))
 
 
-def _people(overview: Overview, items: dict[str, ItemRef], texts: dict[str, ItemText],
+def _people(overview: Overview, items: dict[str, ItemRef],
             records: dict[str, IssueRecord]) -> tuple[Person, ...]:
     """Claimants (active work first, as `who` orders them), then owners named in the
     roadmap who claim nothing."""
     owned: dict[str, list[str]] = {}
     names: dict[str, str] = {}
-    for text in texts.values():
-        for login in text.owners:
+    for state in overview.items:
+        for login in state.item.owners:
             names.setdefault(login.lower(), login)
-            owned.setdefault(login.lower(), []).append(text.id)
+            owned.setdefault(login.lower(), []).append(state.item.id)
     people = []
     for person in who_view(overview):
         issues = tuple(_person_issue(entry, records, items) for entry in person["issues"])

@@ -9,9 +9,9 @@ from __future__ import annotations
 from roadmap.store.base import CursorState, StaleIssue
 from roadmap.store.engine import default_url
 from roadmap.store.issues import IssueRows
-from roadmap.store.items import HistoryRow, ItemRows, RoadmapItemRow
+from roadmap.store.items import HistoryRow, ItemRows
 
-__all__ = ["CursorState", "HistoryRow", "RoadmapItemRow", "StaleIssue", "Store", "default_url"]
+__all__ = ["CursorState", "HistoryRow", "StaleIssue", "Store", "default_url"]
 
 
 class Store(IssueRows, ItemRows):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     delete,
@@ -15,7 +15,13 @@ from sqlalchemy import (
 )
 
 from roadmap.model import (
+    Item,
+    Ref,
+    RefKind,
     Roadmap,
+    Status,
+    StatusValue,
+    Task,
 )
 from roadmap.store.base import StoreBase, now
 from roadmap.store.models import (
@@ -57,13 +63,11 @@ class ItemRows(StoreBase):
             if rows:
                 session.execute(self._insert(RoadmapItem), rows)
 
-    def load_items(self) -> list[RoadmapItemRow]:
-        """The stored roadmap items, in document order."""
+    def load_items(self) -> list[Item]:
+        """The stored roadmap items, in document order, as the parse made them."""
         with self.session() as session:
-            return [RoadmapItemRow(i.id, i.number, i.title, i.level, i.parent, i.status,
-                                   tuple((str(r["repo"]), int(str(r["number"])))
-                                         for r in i.refs if r.get("repo")))
-                    for i in session.scalars(select(RoadmapItem).order_by(RoadmapItem.position))]
+            return [_item_of(row) for row in
+                    session.scalars(select(RoadmapItem).order_by(RoadmapItem.position))]
 
     def save_manual_link(self, item_id: str, repo: str, number: int, action: str) -> None:
         with self.session() as session:
@@ -137,17 +141,20 @@ class HistoryRow:
     happened_at: datetime | None = None
 
 
-@dataclass(slots=True, frozen=True)
-class RoadmapItemRow:
-    """A stored item as status and links read it."""
-
-    id: str
-    number: str | None
-    title: str
-    level: int
-    parent: str | None
-    status: str | None
-    refs: tuple[tuple[str, int], ...]
+def _item_of(row: RoadmapItem) -> Item:
+    """A stored item as the `Item` it was saved from."""
+    status = (Status(cast(StatusValue, row.status), row.status_raw or "")
+              if row.status else None)
+    refs: list[dict[str, Any]] = row.refs  # JSON the store wrote itself (save_items)
+    tasks: list[dict[str, Any]] = row.tasks
+    return Item(row.id, row.number, row.title, row.level, row.parent, row.line, row.end_line,
+                row.anchor, row.body or "",
+                [Ref(cast(RefKind, r["kind"]), r.get("repo"), int(r["number"]), r.get("url"))
+                 for r in refs],
+                [str(login) for login in row.owners], status,
+                [Task(str(t.get("text", "")), bool(t.get("done")), int(t.get("line", 0)))
+                 for t in tasks],
+                row.milestone)
 
 
 def _ref_keys(refs: list[dict[str, Any]]) -> set[tuple[str, int]]:

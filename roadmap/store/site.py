@@ -7,7 +7,6 @@ Plain values out; the SQLAlchemy models stay in these functions.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,31 +24,6 @@ from roadmap.store.models import (
     RoadmapItem,
     SyncRun,
 )
-
-
-@dataclass(slots=True, frozen=True)
-class ItemText:
-    """What an item page shows of the document beyond the item's status."""
-
-    id: str
-    anchor: str | None
-    body: str
-    owners: tuple[str, ...]
-    milestone: str | None
-    status_raw: str | None
-    tasks: tuple[tuple[str, bool], ...]
-
-
-def load_item_texts(store: Store) -> dict[str, ItemText]:
-    """Every stored item's text, owners, milestone and tasks, by id."""
-    with store.session() as session:
-        return {
-            row.id: ItemText(row.id, row.anchor, row.body or "", tuple(map(str, row.owners)),
-                             row.milestone, row.status_raw,
-                             tuple((str(t.get("text", "")), bool(t.get("done")))
-                                   for t in row.tasks))
-            for row in session.scalars(select(RoadmapItem).order_by(RoadmapItem.position))
-        }
 
 
 def load_history(store: Store) -> tuple[datetime | None, list[HistoryRow]]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from roadmap.model import IssueRecord, ItemLink
+from roadmap.model import IssueRecord, Item, ItemLink
 
 #: A `Roadmap: <item>` line. No two of its repeats can take the same characters, nor
 #: reach past the line (`^\s*` and `(.+?)\s*$` could, and took seconds on a run of
@@ -24,16 +24,6 @@ SUGGESTION_THRESHOLD = 60.0
 
 
 @dataclass(slots=True, frozen=True)
-class LinkItem:
-    """What linking needs of an item: its id, number, title and the refs it names."""
-
-    id: str
-    number: str | None
-    title: str
-    refs: tuple[tuple[str, int], ...]
-
-
-@dataclass(slots=True, frozen=True)
 class ManualLink:
     """A `roadmap link` (action "link") or `roadmap unlink` (action "unlink")."""
 
@@ -43,7 +33,7 @@ class ManualLink:
     action: str
 
 
-def link_items(items: list[LinkItem], records: list[IssueRecord],
+def link_items(items: list[Item], records: list[IssueRecord],
                manual: Iterable[ManualLink] = ()) -> list[ItemLink]:
     """Every link between items and issues, by each means; manual unlinks win."""
     by_ref = {(r.repo.lower(), r.number): r for r in records}
@@ -55,7 +45,7 @@ def link_items(items: list[LinkItem], records: list[IssueRecord],
                          ItemLink(item_id, record.repo, record.number, how))
 
     for item in items:
-        for repo, number in item.refs:
+        for repo, number in item.issue_keys:
             record = by_ref.get((repo.lower(), number))
             if record is not None:
                 add(item.id, record, "ref")
@@ -82,15 +72,23 @@ def link_items(items: list[LinkItem], records: list[IssueRecord],
     return list(links.values())
 
 
-def _item_lookup(items: list[LinkItem]) -> dict[str, str]:
-    """Item ids by their id, number and title, lower-cased, as a marker may name them."""
+def _item_lookup(items: list[Item]) -> dict[str, str]:
+    """Item ids by their id, number and title, lower-cased, as a person may name them: an
+    id wins over a number, a number over a title, an earlier item over a later one."""
     lookup: dict[str, str] = {}
-    for item in items:
-        lookup.setdefault(item.title.lower(), item.id)
-        if item.number:
-            lookup.setdefault(item.number.lower(), item.id)
-    lookup.update({item.id.lower(): item.id for item in items})
+    for name in ("id", "number", "title"):
+        for item in items:
+            key = getattr(item, name)
+            if key:
+                lookup.setdefault(key.lower(), item.id)
     return lookup
+
+
+def find_item(items: list[Item], name: str) -> Item | None:
+    """The item a person names by id, number or title (`roadmap link`, a `Roadmap:` line,
+    a `roadmap:` label), by the one rule of `_item_lookup`."""
+    item_id = _item_lookup(items).get(name.strip().lower())
+    return next((item for item in items if item.id == item_id), None)
 
 
 def _markers(record: IssueRecord) -> list[str]:
@@ -104,7 +102,7 @@ def markers_of_text(body: str) -> list[str]:
     return [name for name in names if name]
 
 
-def suggest_links(items: list[LinkItem], records: list[IssueRecord],
+def suggest_links(items: list[Item], records: list[IssueRecord],
                   links: list[ItemLink]) -> list[ItemLink]:
     """For each issue linked to no item, the most similar item by title, if similar enough."""
     linked = {(link.repo, link.number) for link in links}
@@ -131,7 +129,7 @@ class ItemTitles:
     items sharing a word with the issue get the full measure.
     """
 
-    def __init__(self, items: list[LinkItem]) -> None:
+    def __init__(self, items: list[Item]) -> None:
         from rapidfuzz import utils
 
         self.ids = [item.id for item in items]

@@ -12,19 +12,12 @@ from typing import Any
 
 from roadmap.collector import collector_paused
 from roadmap.config import Config
-from roadmap.model import Claim, IssueRecord
+from roadmap.model import Claim, IssueRecord, Item
 from roadmap.parse.comments import DEFAULT_CLAIM_PATTERNS, DEFAULT_RELEASE_PATTERNS, Patterns
 from roadmap.store import Store
 from roadmap.store.answers import load_refused_comments
 from roadmap.track.claims import shown_dates
-from roadmap.track.status import (
-    ItemState,
-    ManualLink,
-    Overview,
-    StatusItem,
-    build_overview,
-    progress,
-)
+from roadmap.track.status import ItemState, ManualLink, Overview, build_overview, progress
 
 GOOD_FIRST = ("good first issue", "good-first-issue", "beginner", "easy", "e-easy")
 
@@ -35,11 +28,13 @@ def patterns_of(config: Config) -> Patterns:
                        config.release_patterns or DEFAULT_RELEASE_PATTERNS)
 
 
-def gather(store: Store, config: Config, now: datetime) -> Overview:
-    """Items, issues, links and claims from the store, joined."""
+def gather(store: Store, config: Config, now: datetime,
+           items: list[Item] | None = None) -> Overview:
+    """Items, issues, links and claims, joined: the store's items, or `items` when the
+    caller has just parsed (and saved) them, so they are not read back."""
     with collector_paused():
-        items = [StatusItem(r.id, r.number, r.title, r.level, r.parent, r.status, r.refs)
-                 for r in store.load_items()]
+        if items is None:
+            items = store.load_items()
         manual = [ManualLink(*entry) for entry in store.load_manual_links()]
         patterns = patterns_of(config)
         records = store.load_records(words=not patterns.default)

@@ -12,31 +12,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from roadmap.model import Claim, IssueRecord, ItemLink, SubIssues
+from roadmap.model import Claim, IssueRecord, Item, ItemLink, SubIssues
 from roadmap.parse.comments import DEFAULT_PATTERNS, Patterns
 from roadmap.track.claims import conflicts, derive_all_claims
-from roadmap.track.links import LinkItem, link_items, suggest_links
 from roadmap.track.links import ManualLink as ManualLink
-
-
-@dataclass(slots=True, frozen=True)
-class StatusItem:
-    """What status derivation needs of an item."""
-
-    id: str
-    number: str | None
-    title: str
-    level: int
-    parent: str | None
-    declared: str | None
-    refs: tuple[tuple[str, int], ...]
+from roadmap.track.links import link_items, suggest_links
 
 
 @dataclass(slots=True)
 class ItemState:
     """An item's derived status, its issues and people, and where it drifts."""
 
-    item: StatusItem
+    item: Item
     status: str
     issues: list[IssueRecord] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
@@ -87,13 +74,12 @@ class Overview:
         return self._first_item.get((record.repo, record.number))
 
 
-def build_overview(items: list[StatusItem], records: list[IssueRecord],
+def build_overview(items: list[Item], records: list[IssueRecord],
                    manual: list[ManualLink], now: datetime, expiry_days: int,
                    stale_days: int, patterns: Patterns = DEFAULT_PATTERNS) -> Overview:
     """Gather everything once: links, claims per issue, each item's status, drift."""
-    link_view = [LinkItem(i.id, i.number, i.title, i.refs) for i in items]
-    links = link_items(link_view, records, manual)
-    suggestions = suggest_links(link_view, records, links)
+    links = link_items(items, records, manual)
+    suggestions = suggest_links(items, records, links)
     claims = derive_all_claims(records, now, expiry_days, patterns)
     by_item: dict[str, list[IssueRecord]] = defaultdict(list)
     by_ref = {r.ref: r for r in records}
@@ -107,7 +93,7 @@ def build_overview(items: list[StatusItem], records: list[IssueRecord],
     return Overview(states, records, links, suggestions, claims, unlinked, found)
 
 
-def _state(item: StatusItem, records: list[IssueRecord], claims: dict[str, list[Claim]],
+def _state(item: Item, records: list[IssueRecord], claims: dict[str, list[Claim]],
            now: datetime, stale_days: int) -> ItemState:
     issues = [r for r in records if not r.is_pull_request] or records
     # A stale claim still means the work started: the item is stalled, not planned.
@@ -121,7 +107,7 @@ def _state(item: StatusItem, records: list[IssueRecord], claims: dict[str, list[
     return state
 
 
-def _derive(item: StatusItem, issues: list[IssueRecord], held: list[Claim],
+def _derive(item: Item, issues: list[IssueRecord], held: list[Claim],
             last: datetime | None, now: datetime, stale_days: int) -> str:
     closed = [r for r in issues if r.state == "closed"]
     completed = any(r.state_reason != "not_planned" for r in closed)
@@ -137,7 +123,7 @@ def _derive(item: StatusItem, issues: list[IssueRecord], held: list[Claim],
     return "planned"
 
 
-def _drift(item: StatusItem, issues: list[IssueRecord]) -> list[str]:
+def _drift(item: Item, issues: list[IssueRecord]) -> list[str]:
     open_issues = [r for r in issues if r.state == "open"]
     drift = []
     if item.declared == "done" and open_issues:

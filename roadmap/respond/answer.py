@@ -11,17 +11,10 @@ run without the store.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
-from roadmap.config import Config
-from roadmap.errors import GitHubError, InputError
-from roadmap.github.client import GitHubClient, NotFound
-from roadmap.github.read import parse_comment, parse_issue, parse_pull
+from roadmap.github.client import NotFound
 from roadmap.markers import ANSWERED, HOLDS_NOTHING, MARKER, answered_marker
 from roadmap.model import (
     Claim,
@@ -30,15 +23,13 @@ from roadmap.model import (
     RemoteEvent,
     RemoteIssue,
     RemotePull,
-    RemoteRepo,
-    Roadmap,
-    parse_repo,
 )
-from roadmap.parse.comments import Patterns, comment_intent
+from roadmap.parse.comments import comment_intent
 from roadmap.respond import text as text
 from roadmap.respond.claim import record_of
+from roadmap.respond.responder import Outcome, Responder, keep_issue
 from roadmap.respond.text import Terms
-from roadmap.store import Store
+from roadmap.respond.trigger import Trigger
 from roadmap.store.answers import (
     ABANDONED,
     drop_reservation,
@@ -47,125 +38,7 @@ from roadmap.store.answers import (
     save_answer,
 )
 from roadmap.track.claims import derive_all_claims, derive_claims
-from roadmap.track.links import LinkItem, ManualLink, link_items
-
-#: Events whose payload is answered or kept; others are acknowledged and left alone.
-SCHEDULED = ("schedule", "workflow_dispatch")
-
-
-@dataclass(slots=True, frozen=True)
-class Trigger:
-    """What a GitHub event asks of `respond`, read from its payload (untrusted)."""
-
-    event: str
-    action: str
-    repo: str | None = None
-    issue: RemoteIssue | None = None
-    comment: RemoteComment | None = None
-    pull: tuple[RemotePull, dict[tuple[str, int], str]] | None = None
-
-    @property
-    def ref(self) -> str | None:
-        return f"{self.repo}#{self.issue.number}" if self.repo and self.issue else None
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What `respond` did with one event (or, with --dry-run, would do)."""
-
-    ref: str | None
-    kind: str
-    message: str
-    calls: list[str] = field(default_factory=list)
-    #: The answer written on GitHub, as it reads there, and its URL.
-    body: str | None = None
-    url: str | None = None
-
-
-@dataclass(slots=True)
-class Responder:
-    """Everything an answer needs: the store, GitHub, the settings and the roadmap."""
-
-    store: Store
-    client: GitHubClient
-    config: Config
-    patterns: Patterns
-    items: list[LinkItem] = field(default_factory=list)
-    dry_run: bool = False
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    #: The login answers are written as; None until asked, "" when GitHub will not say
-    #: (an Actions token), where the bot check and the marker are enough.
-    me: str | None = None
-
-    def own_login(self) -> str:
-        if self.me is None:
-            try:
-                self.me = self.client.fetch_login()
-            except GitHubError:
-                self.me = ""
-        return self.me
-
-
-def build_responder(store: Store, client: GitHubClient, config: Config,
-                    dry_run: bool = False) -> Responder:
-    """A responder for the configured roadmap (its items, when the file is there)."""
-    from roadmap.parse import parse_file
-    from roadmap.track.overview import patterns_of
-
-    roadmap = None
-    if config.roadmap.is_file():
-        roadmap = parse_file(config.roadmap, repo=config.default_repo)
-    return Responder(store, client, config, patterns_of(config), link_view(roadmap), dry_run)
-
-
-def link_view(roadmap: Roadmap | None) -> list[LinkItem]:
-    """The roadmap's items as linking reads them."""
-    if roadmap is None:
-        return []
-    return [LinkItem(i.id, i.number, i.title,
-                     tuple((r.repo, r.number) for r in i.refs if r.repo))
-            for i in roadmap.items]
-
-
-# -- reading events ----------------------------------------------------------------------------
-
-
-def read_event_file(path: Path) -> Any:
-    """The JSON of an event file (GITHUB_EVENT_PATH)."""
-    try:
-        return json.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such event file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror}") from None
-    except ValueError:
-        raise InputError(f"{path}: not a JSON event payload") from None
-
-
-def parse_event(name: str, payload: Any) -> Trigger:
-    """A `Trigger` of an event's name and payload; InputError when the payload is not
-    shaped as GitHub's payload of that event is."""
-    if not isinstance(payload, dict):
-        raise InputError(f"{name} event: the payload is not a JSON object")
-    action = str(payload.get("action") or "")
-    if name in SCHEDULED or name == "ping":
-        full_name = (payload.get("repository") or {}).get("full_name")
-        return Trigger(name, action, parse_repo(full_name) if full_name else None)
-    try:
-        repo = parse_repo((payload.get("repository") or {}).get("full_name"))
-        issue = parse_issue(payload["issue"]) if isinstance(payload.get("issue"), dict) else None
-        comment = None
-        if name == "issue_comment":
-            comment = parse_comment(payload["comment"])
-            if issue is None or comment is None:
-                raise ValueError("no issue or comment")
-        pull = None
-        if name == "pull_request":
-            pull = parse_pull(payload["pull_request"], repo)
-    except (KeyError, TypeError, ValueError, AttributeError, InputError):
-        raise InputError(f"{name} event: not a payload of GitHub's {name} event") from None
-    return Trigger(name, action, repo, issue, comment, pull)
-
+from roadmap.track.links import ManualLink, link_items
 
 # -- answering ---------------------------------------------------------------------------------
 
@@ -436,42 +309,3 @@ def _signed(body: str, comment_id: int, kind: str) -> str:
     return f"{body}\n\n{answered_marker(comment_id, kind)}"
 
 
-# -- keeping the store current -----------------------------------------------------------------
-
-
-def keep_issue(responder: Responder, repo: str, issue: RemoteIssue,
-               comments: list[RemoteComment] | None = None,
-               parts: tuple[RemoteIssue, list[RemoteComment], list[RemoteEvent],
-                            list[RemotePull]] | None = None) -> None:
-    """Put what GitHub said of an issue into the store at once (the next sync confirms
-    it); with `parts` (the whole live issue), its events and pull requests too."""
-    store = responder.store
-    repo_id = store.load_repo_id(repo, synced=False)
-    if repo_id is None:
-        repo_id = store.save_repo(RemoteRepo(0, repo, f"https://github.com/{repo}"))
-    store.save_issue_page(repo_id, [issue], responder.config.label, None)
-    if comments:
-        store.save_comments(repo_id, comments, None)
-    if parts is not None:
-        issue_id = store.load_issue_ids(repo_id).get(issue.number)
-        if issue_id is not None:
-            # As of the issue before the answer: the next sync reads what the answer changed.
-            store.save_details(issue_id, parts[0].updated_at, parts[2], parts[3])
-
-
-def keep_gone(responder: Responder, repo: str, number: int, action: str) -> None:
-    """An issue deleted or transferred leaves the roadmap; its history stays."""
-    repo_id = responder.store.load_repo_id(repo, synced=False)
-    if repo_id is not None:
-        responder.store.mark_gone(repo_id, number, action, None)
-
-
-def keep_pull(responder: Responder, trigger: Trigger) -> Outcome:
-    """A pull request's links to roadmap issues, as its text has them now."""
-    assert trigger.pull is not None
-    pull, refs = trigger.pull
-    ref = f"{pull.repo}#{pull.number}"
-    if not responder.dry_run:
-        responder.store.save_pulls([trigger.pull], responder.store.load_issue_keys())
-    linked = ", ".join(f"{repo}#{number}" for repo, number in sorted(refs)) or "no issue"
-    return Outcome(ref, "kept", f"{ref}: pull request {trigger.action}; links {linked}")
