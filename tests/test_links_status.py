@@ -116,9 +116,9 @@ def test_an_item_is_named_by_id_then_number_then_title_wherever_it_is_named():
     # "2" is one item's number and another's title; "docs" one's id and another's title.
     items = [item("two", None, "2"), item("docs-item", "2", "Docs"),
              item("docs", "3", "Other"), item("first", None, "Same"), item("second", None, "Same")]
-    assert find_item(items, "2").id == "docs-item"        # a number over a title
-    assert find_item(items, "DOCS").id == "docs"          # an id over a title
-    assert find_item(items, "same").id == "first"         # the first of equal titles
+    found = {name: getattr(find_item(items, name), "id", None) for name in ("2", "DOCS", "same")}
+    # a number over a title, an id over a title, the first of equal titles
+    assert found == {"2": "docs-item", "DOCS": "docs", "same": "first"}
     assert find_item(items, "nothing") is None
     for name, expected in (("2", "docs-item"), ("docs", "docs"), ("Same", "first")):
         assert links_by_how(items, [issue(2, body=f"Roadmap: {name}")]) == {
