@@ -22,8 +22,9 @@ from roadmap.model import (
 from roadmap.parse import parse_roadmap
 from roadmap.store import Store
 from roadmap.track.links import ManualLink, find_item, link_items, suggest_links
-from roadmap.track.overview import gather, status_view
+from roadmap.track.overview import gather
 from roadmap.track.status import build_overview, progress
+from roadmap.track.views import status_view
 
 REPO = "acme/widgets"
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -187,7 +188,7 @@ def test_suggestion_is_not_counted_in_the_items_issues_or_status():
     assert (state.issues, state.status, state.people) == ([], "planned", [])
     assert view.unlinked == [claimed]
     assert view.item_of(claimed) is None
-    assert status_view(view)["suggestions"] == [
+    assert status_view(view).to_dict()["suggestions"] == [
         {"issue": f"{REPO}#5", "item": "runtime-improvements", "score": view.suggestions[0].score}]
 
 
@@ -317,7 +318,7 @@ def test_no_drift_when_the_document_agrees():
 def test_drift_roadmap_issue_linked_to_no_item():
     view = overview(ITEMS, [issue(1), issue(7, "Paperwork nobody planned")])
     assert [r.number for r in view.unlinked] == [7]
-    assert status_view(view)["attention"]["unlinked_issues"] == [f"{REPO}#7"]
+    assert status_view(view).attention.unlinked_issues == [f"{REPO}#7"]
 
 
 def test_an_item_with_no_issue_is_not_drift():
@@ -331,9 +332,9 @@ def test_an_item_with_no_issue_is_not_drift():
     done = [item("tooling", declared="done")]
     assert drift_of(done, [], "tooling") == []
     assert not state_of(view, "features").no_issue
-    attention = status_view(view)["attention"]
-    assert attention["drift"] == []
-    assert attention["items_without_issue"] == ["internal-decoupling", "tooling"]
+    attention = status_view(view).attention
+    assert attention.drift == []
+    assert attention.items_without_issue == ["internal-decoupling", "tooling"]
 
 
 # -- roll-up -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import fields
+from datetime import datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from roadmap.model import Item, Note, Problem, QueryLink, Ref, Roadmap, Status, 
 if TYPE_CHECKING:
     from roadmap.build import BuildOutcome
     from roadmap.sync import RepoSummary
+    from roadmap.track.views import FreeIssue, ItemStatus, Person, StatusView
 
 
 def terminal_safe(text: str) -> str:
@@ -285,11 +287,14 @@ def _issues_tail(issues: list[StoredIssue], total: tuple[int, int] | None) -> st
     return tail
 
 
-def _day(text: str | None) -> str:
-    return (text or "?")[:10]
+def _day(moment: str | datetime | None) -> str:
+    """The day of a stamp (`2026-11-28T19:00:00Z`) or of a UTC moment, or `?`."""
+    if isinstance(moment, datetime):
+        return moment.isoformat()[:10]
+    return (moment or "?")[:10]
 
 
-def render_who(people: list[dict[str, Any]], login: str | None = None,
+def render_who(people: list[Person], login: str | None = None,
                known: bool = True) -> str:
     """Each person, then their issues: item, since, last activity, stale or not.
 
@@ -306,30 +311,30 @@ def render_who(people: list[dict[str, Any]], login: str | None = None,
                 "or pull request author of any roadmap issue in the store)")
     lines = []
     for person in people:
-        issues = person["issues"]
-        lines.append(f"@{person['login']} ({len(issues)} issue{'s' if len(issues) != 1 else ''})")
+        issues = person.issues
+        lines.append(f"@{person.login} ({len(issues)} issue{'s' if len(issues) != 1 else ''})")
         for i in issues:
-            stale = "  STALE" if i["stale"] else ""
-            item = f" [{i['item']}]" if i["item"] else ""
-            since = f"since {_day(i['since'])}" if i["since"] else "since a day unknown"
-            lines.append(f"  {i['repo']}#{i['number']}{item} {' '.join(i['title'].split())} "
-                         f"— {i['kind']} {since}, last activity "
-                         f"{_day(i['last_activity']) if i['last_activity'] else 'unknown'}{stale}")
+            stale = "  STALE" if i.stale else ""
+            item = f" [{i.item}]" if i.item else ""
+            since = f"since {_day(i.since)}" if i.since else "since a day unknown"
+            lines.append(f"  {i.record.ref}{item} {' '.join(i.record.title.split())} "
+                         f"— {i.kind} {since}, last activity "
+                         f"{_day(i.last_activity) if i.last_activity else 'unknown'}{stale}")
     return terminal_safe("\n".join(lines))
 
 
-def render_available(issues: list[dict[str, Any]], empty: str = "") -> str:
+def render_available(issues: list[FreeIssue], empty: str = "") -> str:
     """Open issues free to take, with their item and any stale claim; `empty` says why
     there are none."""
     if not issues:
         return terminal_safe(empty or "no open roadmap issue is free")
     lines = []
     for i in issues:
-        item = f" [{i['item']}]" if i["item"] else ""
-        claim = i["claim"]
-        note = f" (stale claim by @{claim['login']}, last active {_day(claim['last_activity'])})" \
-            if claim else ""
-        lines.append(f"{i['repo']}#{i['number']}{item} {' '.join(i['title'].split())}{note}")
+        item = f" [{i.item}]" if i.item else ""
+        claim = i.claim
+        note = (f" (stale claim by @{claim.login}, last active "
+                f"{_day(claim.last_activity)})") if claim else ""
+        lines.append(f"{i.record.ref}{item} {' '.join(i.record.title.split())}{note}")
     return terminal_safe("\n".join(lines))
 
 
@@ -354,46 +359,46 @@ _ATTENTION = (
 STATUS_TOP = 5
 
 
-def render_status(view: dict[str, Any]) -> str:
+def render_status(view: StatusView) -> str:
     """One screen, in the order a maintainer acts: how many of each kind of problem, the
     first few of each, then progress per top-level item."""
-    attention, held = view["attention"], view["counts"]
-    counts = [(key, len(attention[key]), one if len(attention[key]) == 1 else many)
-              for key, one, many in _ATTENTION if attention[key]]
-    lines = [issue_count(held["roadmap_issues"], held["labelled_pull_requests"],
-                         held["open_issues"]),
+    held = view.counts
+    found = [(key, getattr(view.attention, key), one, many) for key, one, many in _ATTENTION]
+    counts = [(key, len(entries), one if len(entries) == 1 else many)
+              for key, entries, one, many in found if entries]
+    lines = [issue_count(held.roadmap_issues, held.labelled_pull_requests, held.open_issues),
              "needs attention: " + ", ".join(f"{n} {words}" for _, n, words in counts)
              if counts else "nothing needs attention"]
     for key, count, words in counts:
         lines += ["", f"{words} ({count}):", *_attention_lines(view, key)]
         if count > STATUS_TOP:
             lines.append(f"  ... and {count - STATUS_TOP} more (roadmap status --json)")
-    lines += ["", *_progress_lines(view["items"])]
+    lines += ["", *_progress_lines(view.items)]
     return terminal_safe("\n".join(lines).rstrip())
 
 
-def _attention_lines(view: dict[str, Any], key: str) -> list[str]:
-    entries = view["attention"][key][:STATUS_TOP]
+def _attention_lines(view: StatusView, key: str) -> list[str]:
+    entries: list[str] = getattr(view.attention, key)[:STATUS_TOP]
     if key != "unlinked_issues":
         return [f"  {entry}" for entry in entries]
-    best = {s["issue"]: s for s in view["suggestions"]}
+    best = {s.issue: s for s in view.suggestions}
     lines = []
     for ref in entries:
-        line = f"  {ref} {' '.join(view['issue_titles'].get(ref, '').split())}".rstrip()
+        line = f"  {ref} {' '.join(view.issue_titles.get(ref, '').split())}".rstrip()
         if ref in best:
-            line += (f" — may belong to {best[ref]['item']} (similarity "
-                     f"{best[ref]['score']}): roadmap link {ref} {best[ref]['item']}")
+            line += (f" — may belong to {best[ref].item} (similarity "
+                     f"{best[ref].score}): roadmap link {ref} {best[ref].item}")
         lines.append(line)
     return lines
 
 
-def _progress_lines(items: list[dict[str, Any]]) -> list[str]:
+def _progress_lines(items: list[ItemStatus]) -> list[str]:
     lines = []
-    for item in (i for i in items if i["parent"] is None):
-        counts = item["progress"]
+    for item in (i for i in items if i.parent is None):
+        counts = item.progress
         total = sum(counts.values())
-        head = f"{item['number']} {item['title']}" if item["number"] else item["title"]
-        who = " ".join(f"@{p}" for p in item["people"])
+        head = f"{item.number} {item.title}" if item.number else item.title
+        who = " ".join(f"@{p}" for p in item.people)
         lines.append(f"{head[:48]:<48} [{_bar(counts)}] {counts.get('done', 0)}/{total} done"
-                     f"  {item['status']}  {who}".rstrip())
+                     f"  {item.status}  {who}".rstrip())
     return lines or ["no roadmap items"]

@@ -34,11 +34,11 @@ if TYPE_CHECKING:
 def who(ctx: click.Context, login: str | None, as_json: bool) -> None:
     """Who is working on what: each person's issues, since when, last activity, stale or not."""
     from roadmap.cli.output import render_json, render_who
-    from roadmap.track.overview import known_login, who_view
+    from roadmap.track.views import known_login, who_view
 
     overview = _overview(ctx)
     view = who_view(overview, login)
-    click.echo(render_json(view) if as_json else render_who(
+    click.echo(render_json([p.to_dict() for p in view]) if as_json else render_who(
         view, login, login is not None and known_login(overview, login)))
 
 
@@ -49,11 +49,11 @@ def who(ctx: click.Context, login: str | None, as_json: bool) -> None:
 def available(ctx: click.Context, label: str | None, as_json: bool) -> None:
     """Open roadmap issues nobody holds an active claim on; good first issues first."""
     from roadmap.cli.output import render_available, render_json
-    from roadmap.track.overview import available_view, nothing_available
+    from roadmap.track.views import available_view, nothing_available
 
     overview = _overview(ctx)
     view = available_view(overview, label)
-    click.echo(render_json(view) if as_json else render_available(
+    click.echo(render_json([i.to_dict() for i in view]) if as_json else render_available(
         view, "" if view else nothing_available(overview, label)))
 
 
@@ -63,10 +63,10 @@ def available(ctx: click.Context, label: str | None, as_json: bool) -> None:
 def status(ctx: click.Context, as_json: bool) -> None:
     """One screen: progress per top-level item, who works on it, what needs attention."""
     from roadmap.cli.output import render_json, render_status
-    from roadmap.track.overview import status_view
+    from roadmap.track.views import status_view
 
     view = status_view(_overview(ctx))
-    click.echo(render_json(view) if as_json else render_status(view))
+    click.echo(render_json(view.to_dict()) if as_json else render_status(view))
 
 
 _REF = click.argument("ref")

@@ -17,8 +17,9 @@ from roadmap.markup import item_name, when
 from roadmap.model import IssueRecord
 from roadmap.store import Store
 from roadmap.track.history import changes_between
-from roadmap.track.overview import GOOD_FIRST, available_view, item_counts, stamp, who_view
+from roadmap.track.overview import item_counts, stamp
 from roadmap.track.status import ItemState, Overview
+from roadmap.track.views import available_view, is_good_first, who_view
 
 if TYPE_CHECKING:
     pass
@@ -148,12 +149,9 @@ def _item(state: ItemState) -> dict[str, Any]:
 
 def _people(overview: Overview) -> list[dict[str, Any]]:
     """`who_view`, with each issue's URL."""
-    urls = {r.ref: r.url for r in overview.records}
-    people = who_view(overview)
-    for person in people:
-        for issue in person["issues"]:
-            issue["url"] = urls.get(f"{issue['repo']}#{issue['number']}")
-    return people
+    return [{"login": person.login,
+             "issues": [{**issue.to_dict(), "url": issue.record.url} for issue in person.issues]}
+            for person in who_view(overview)]
 
 
 def _attention(overview: Overview) -> dict[str, list[dict[str, Any]]]:
@@ -180,10 +178,12 @@ def _attention(overview: Overview) -> dict[str, list[dict[str, Any]]]:
 
 def _help_wanted(overview: Overview, label: str) -> list[dict[str, Any]]:
     """`available_view`, each entry marked `good_first` or not (those come first)."""
-    wanted = available_view(overview)
-    for entry in wanted:
+    wanted = []
+    for free in available_view(overview):
+        entry = free.to_dict()
         entry["labels"] = [x for x in entry["labels"] if x.lower() != label.lower()]
-        entry["good_first"] = any(x.lower() in GOOD_FIRST for x in entry["labels"])
+        entry["good_first"] = is_good_first(entry["labels"])
+        wanted.append(entry)
     return wanted
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from roadmap.model import Claim, IssueRecord
 from roadmap.site.data import (
@@ -36,16 +35,16 @@ from roadmap.store import Store
 from roadmap.store.site import load_history
 from roadmap.track.claims import shown_dates
 from roadmap.track.history import Happening, describe
-from roadmap.track.overview import (
+from roadmap.track.overview import ItemCounts, item_counts, stamp, total_counts
+from roadmap.track.status import ItemState, Overview
+from roadmap.track.views import (
     GOOD_FIRST,
-    ItemCounts,
+    FreeIssue,
+    HeldIssue,
     available_view,
-    item_counts,
-    stamp,
-    total_counts,
+    is_good_first,
     who_view,
 )
-from roadmap.track.status import ItemState, Overview
 
 #: The version of `roadmap.json`; it changes only when a field changes meaning or goes.
 SCHEMA = 1
@@ -83,7 +82,7 @@ def gather_site(store: Store, overview: Overview, title: str | None,
         schema=SCHEMA, title=title or "Roadmap", base_url=base_url,
         last_sync=stamp(store.load_last_sync()), data_as_of=stamp(newest),
         totals=_totals(overview), items=items,
-        people=_people(overview, refs, records),
+        people=_people(overview, refs),
         help_wanted=_help_wanted(overview, refs, chips),
         changes=tuple(_change(h, item_of, refs, records) for h in changes),
     )
@@ -202,8 +201,7 @@ def _claim(claim: Claim) -> ClaimView:
                      stamp(last), claim.stale, claim.evidence, safe_url(claim.evidence))
 
 
-def _people(overview: Overview, items: dict[str, ItemRef],
-            records: dict[str, IssueRecord]) -> tuple[Person, ...]:
+def _people(overview: Overview, items: dict[str, ItemRef]) -> tuple[Person, ...]:
     """Claimants (active work first, as `who` orders them), then owners named in the
     roadmap who claim nothing."""
     owned: dict[str, list[str]] = {}
@@ -214,20 +212,18 @@ def _people(overview: Overview, items: dict[str, ItemRef],
             owned.setdefault(login.lower(), []).append(state.item.id)
     people = []
     for person in who_view(overview):
-        issues = tuple(_person_issue(entry, records, items) for entry in person["issues"])
-        people.append(_person(person["login"], issues, owned.pop(person["login"].lower(), []),
-                              items))
+        issues = tuple(_person_issue(entry, items) for entry in person.issues)
+        people.append(_person(person.login, issues, owned.pop(person.login.lower(), []), items))
     for key in sorted(owned):
         people.append(_person(names[key], (), owned[key], items))
     return tuple(people)
 
 
-def _person_issue(entry: dict[str, Any], records: dict[str, IssueRecord],
-                  items: dict[str, ItemRef]) -> PersonIssue:
-    ref = f"{entry['repo']}#{entry['number']}"
-    return PersonIssue(entry["repo"], entry["number"], entry["title"], entry["item"],
-                       entry["kind"], entry["since"], entry["last_activity"], entry["stale"],
-                       ref, safe_url(records[ref].url), *items.get(entry["item"] or "", _NO_ITEM))
+def _person_issue(entry: HeldIssue, items: dict[str, ItemRef]) -> PersonIssue:
+    record = entry.record
+    return PersonIssue(record.repo, record.number, record.title, entry.item, entry.kind,
+                       entry.since, entry.last_activity, entry.stale, record.ref,
+                       safe_url(record.url), *items.get(entry.item or "", _NO_ITEM))
 
 
 def _person(login: str, issues: tuple[PersonIssue, ...], owns: list[str],
@@ -245,19 +241,18 @@ def _help_wanted(overview: Overview, items: dict[str, ItemRef],
     return tuple(_wanted(entry, items, chips) for entry in available_view(overview))
 
 
-def _wanted(entry: dict[str, Any], items: dict[str, ItemRef], chips: Chips) -> Wanted:
-    claim = entry["claim"]
-    item_title, item_number, page = items.get(entry["item"] or "", _NO_ITEM)
+def _wanted(entry: FreeIssue, items: dict[str, ItemRef], chips: Chips) -> Wanted:
+    record, claim = entry.record, entry.claim
+    item_title, item_number, page = items.get(entry.item or "", _NO_ITEM)
     return Wanted(
-        repo=entry["repo"], number=entry["number"], title=entry["title"],
-        url=safe_url(entry["url"]), item=entry["item"], labels=tuple(entry["labels"]),
+        repo=record.repo, number=record.number, title=record.title,
+        url=safe_url(record.url), item=entry.item, labels=tuple(record.labels),
         claim=None if claim is None else StaleClaim(
-            claim["login"], claim["since"], claim["last_activity"], claim["stale"],
-            person_page(claim["login"])),
-        ref=f"{entry['repo']}#{entry['number']}",
-        good_first=any(name.lower() in GOOD_FIRST for name in entry["labels"]),
+            claim.login, stamp(claim.since), stamp(claim.last_activity), claim.stale,
+            person_page(claim.login)),
+        ref=record.ref, good_first=is_good_first(record.labels),
         # "good first issue" is the card's badge: not a chip besides.
-        chips=chips.of(entry["labels"], wanted=True),
+        chips=chips.of(record.labels, wanted=True),
         item_title=item_title, item_number=item_number, item_page=page)
 
 

@@ -1,25 +1,20 @@
-"""Who works on what, what is free, and where things stand: `who`, `available`, `status`.
-
-Each view is gathered from the store into plain dicts (the documented JSON shapes),
-then rendered; nothing here talks to GitHub.
+"""The one overview every reader starts from: the store's items, issues, links and claims
+joined (`gather`), and the counts of its items. The views of it (`who`, `available`,
+`status`) are in views.py; nothing here talks to GitHub.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from roadmap.collector import collector_paused
 from roadmap.config import Config
-from roadmap.model import Claim, IssueRecord, Item
+from roadmap.model import IssueRecord, Item
 from roadmap.parse.comments import DEFAULT_CLAIM_PATTERNS, DEFAULT_RELEASE_PATTERNS, Patterns
 from roadmap.store import Store
 from roadmap.store.answers import load_refused_comments
-from roadmap.track.claims import shown_dates
 from roadmap.track.status import ItemState, ManualLink, Overview, build_overview, progress
-
-GOOD_FIRST = ("good first issue", "good-first-issue", "beginner", "easy", "e-easy")
 
 
 def patterns_of(config: Config) -> Patterns:
@@ -105,134 +100,3 @@ def stamp(moment: datetime | None) -> str | None:
     """A UTC moment as `2026-11-28T19:00:00Z` (isoformat: strftime is slow by the 10,000)."""
     # Its first 19 characters: cheaper than `replace(microsecond=0, tzinfo=None)` first.
     return moment.isoformat()[:19] + "Z" if moment else None
-
-
-def who_view(overview: Overview, login: str | None = None) -> list[dict[str, Any]]:
-    """Each person with the issues they work on, since when, last activity, stale or not.
-
-    Active work first: people by how many active claims they hold, then how many in all;
-    each person's active claims before their stale ones.
-    """
-    people: dict[str, list[dict[str, Any]]] = {}
-    names: dict[str, str] = {}
-    wanted = login.lower().lstrip("@") if login else None
-    for record in overview.records:
-        for claim in overview.claims[record.ref]:
-            key = claim.login.lower()
-            if wanted and key != wanted:
-                continue
-            names.setdefault(key, claim.login)
-            since, last = shown_dates(claim)
-            people.setdefault(key, []).append({
-                "repo": record.repo, "number": record.number, "title": record.title,
-                "item": overview.item_of(record), "kind": claim.kind,
-                "since": stamp(since), "last_activity": stamp(last), "stale": claim.stale,
-            })
-    for issues in people.values():
-        issues.sort(key=lambda i: i["stale"])  # stable: issue order within each kind
-
-    def busiest(entry: tuple[str, list[dict[str, Any]]]) -> tuple[int, int, str]:
-        key, issues = entry
-        return -sum(not i["stale"] for i in issues), -len(issues), key
-
-    return [{"login": names[key], "issues": issues}
-            for key, issues in sorted(people.items(), key=busiest)]
-
-
-def known_login(overview: Overview, login: str) -> bool:
-    """Whether `login` appears anywhere in the roadmap's issues: as an author, assignee,
-    commenter, in an event, or as a pull request's author."""
-    key = login.lower().lstrip("@")
-    for record in overview.records:
-        names = [record.author, *record.assignees, *(c.author for c in record.comments),
-                 *(e.actor for e in record.events), *(e.subject for e in record.events),
-                 *(p.author for p in record.pulls)]
-        if any((name or "").lower() == key for name in names):
-            return True
-    return False
-
-
-def available_view(overview: Overview, label: str | None = None) -> list[dict[str, Any]]:
-    """Open roadmap issues nobody holds an active claim on; good first issues first."""
-    found = []
-    for record in overview.records:
-        if record.state != "open" or record.is_pull_request:
-            continue
-        if label and label.lower() not in (name.lower() for name in record.labels):
-            continue
-        claims = overview.claims[record.ref]
-        if any(not c.stale for c in claims):
-            continue
-        stale: Claim | None = claims[0] if claims else None
-        found.append({
-            "repo": record.repo, "number": record.number, "title": record.title,
-            "url": record.url, "item": overview.item_of(record), "labels": record.labels,
-            "claim": None if stale is None else {
-                "login": stale.login, "since": stamp(stale.since),
-                "last_activity": stamp(stale.last_activity), "stale": stale.stale,
-            },
-        })
-    # Good first issues first; in each group the unclaimed before the stale-claimed.
-    return sorted(found, key=lambda e: (not _good_first(e["labels"]), e["claim"] is not None,
-                                        e["repo"], e["number"]))
-
-
-def nothing_available(overview: Overview, label: str | None = None) -> str:
-    """Why `available_view` is empty, in a true sentence."""
-    open_issues = [r for r in overview.records if r.state == "open" and not r.is_pull_request]
-    if not overview.records:
-        return "no roadmap issues in the store (run `roadmap sync` or `roadmap import`)"
-    if not open_issues:
-        return "no open roadmap issue: every one is closed"
-    if label:
-        wanted = label.lower()
-        if not any(wanted in (name.lower() for name in r.labels) for r in open_issues):
-            return f"no open roadmap issue has the label {label!r}"
-        return f"every open roadmap issue labelled {label!r} is claimed"
-    return "every open roadmap issue is claimed"
-
-
-def _good_first(labels: list[str]) -> bool:
-    return any(label.lower() in GOOD_FIRST for label in labels)
-
-
-def status_view(overview: Overview) -> dict[str, Any]:
-    """Progress per item, who, and what needs attention."""
-    items = []
-    for state in overview.items:
-        items.append({
-            "id": state.item.id, "number": state.item.number, "title": state.item.title,
-            "level": state.item.level, "parent": state.item.parent,
-            "declared": state.item.declared, "status": state.status,
-            "issues": [f"{r.repo}#{r.number}" for r in state.issues],
-            "people": state.people, "last_activity": stamp(state.last_activity),
-            "progress": progress(overview.items, state), "drift": state.drift,
-            "sub_issues": state.sub_issues.to_dict() if state.sub_issues else None,
-            "issue_sub_issues": {r.ref: r.sub_issues.to_dict() for r in state.issues
-                                 if r.sub_issues},
-        })
-    suggested = {f"{s.repo}#{s.number}": s for s in overview.suggestions}
-    # Issues with a suggestion first (best first): one `roadmap link` away from linked.
-    unlinked = sorted((r for r in overview.unlinked if not r.is_pull_request),
-                      key=lambda r: -(suggested[r.ref].score or 0) if r.ref in suggested else 1)
-    stale = sorted(((r, c) for r in overview.records for c in overview.claims[r.ref]
-                    if c.stale), key=lambda rc: rc[1].last_activity)
-    issues = [r for r in overview.records if not r.is_pull_request]
-    return {
-        "counts": {"roadmap_issues": len(issues),
-                   "open_issues": sum(r.state == "open" for r in issues),
-                   "labelled_pull_requests": len(overview.records) - len(issues)},
-        "items": items,
-        "attention": {
-            "unlinked_issues": [r.ref for r in unlinked],
-            "drift": [f"{s.item.id}: {d}" for s in overview.items for d in s.drift],
-            "conflicts": overview.conflicts,
-            "stalled": [s.item.id for s in overview.stalled()],
-            "stale_claims": [f"{r.ref}: @{c.login}'s claim has had no activity since "
-                             f"{stamp(c.last_activity)}" for r, c in stale],
-            "items_without_issue": [s.item.id for s in overview.items if s.no_issue],
-        },
-        "suggestions": [{"issue": f"{s.repo}#{s.number}", "item": s.item_id, "score": s.score}
-                        for s in sorted(overview.suggestions, key=lambda s: -(s.score or 0))],
-        "issue_titles": {r.ref: r.title for r in unlinked},
-    }
