@@ -318,11 +318,10 @@ def test_a_comment_edited_in_the_second_of_the_last_sync(server, backend, tmp_pa
         assert snapshot(store) == full_sync_of(server, backend, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: an off-roadmap sub-issue's transfer "
-                   "moves nothing GitHub shows the parent's repository; `sync --full` sees it")
 def test_an_off_roadmap_sub_issue_transferred_away_is_seen(server, backend, tmp_path):
     """Issue 2 (no label) is a sub-issue of the roadmap issue 1, then moves to another
-    repository: the parent's summary stays, and the child's events leave with it."""
+    repository: the parent's summary stays, and the child's events leave with it; the
+    sweep asks the parent's list again (conditionally) and sees where it went."""
     server.add_sub_issue(REPO, 1, REPO, 2)
     with opened(backend, tmp_path / "main") as store:
         sync(server, store)

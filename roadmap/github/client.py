@@ -325,13 +325,20 @@ class GitHubClient:
             return "transferred", issue.html_url
         return "ok", issue
 
-    def fetch_sub_issues(self, full_name: str, number: int) -> list[RemoteSubIssue]:
-        """An issue's sub-issues, in GitHub's order (at most 100, so one page)."""
-        children: list[RemoteSubIssue] = []
-        for page in self.pages(f"/repos/{full_name}/issues/{number}/sub_issues",
-                               {"per_page": PER_PAGE}):
-            children.extend(child for data in page if (child := parse_sub_issue(data)))
-        return children
+    def fetch_sub_issues(self, full_name: str, number: int, etag: str | None = None
+                         ) -> tuple[list[RemoteSubIssue] | None, str | None]:
+        """An issue's sub-issues, in GitHub's order (at most 100, so one page), and the
+        list's ETag (None if GitHub sent none); no list when `etag` still holds (a 304)."""
+        page = self.get_page(f"/repos/{full_name}/issues/{number}/sub_issues",
+                             {"per_page": PER_PAGE}, etag)
+        if page.items is None:
+            return None, etag
+        entries, next_url = list(page.items), page.next_url
+        while next_url is not None:
+            more = self.get_page(next_url)
+            entries.extend(more.items or [])
+            next_url = more.next_url
+        return [child for data in entries if (child := parse_sub_issue(data))], page.etag
 
     def fetch_search_count(self, query: str, where: str) -> int:
         """How many issues a search finds (`total_count`: the whole count, though only the

@@ -220,6 +220,15 @@ class IssueRows(StoreBase):
                 work.append((issue_id, number, summary))
         return work
 
+    def load_sub_issue_lists(self, repo_id: int) -> list[tuple[int, int, str]]:
+        """Roadmap issues with a stored list of sub-issues: (id, number, the summary the
+        list stands for)."""
+        with self.session() as session:
+            rows = session.execute(select(Issue.id, Issue.number, Issue.sub_listed).where(
+                Issue.repo_id == repo_id, Issue.on_roadmap.is_(True),
+                Issue.sub_listed.is_not(None)).order_by(Issue.number)).all()
+        return [(issue_id, number, str(listed)) for issue_id, number, listed in rows]
+
     def save_sub_issues(self, issue_id: int, children: list[RemoteSubIssue],
                         listed: str | None) -> None:
         """An issue's sub-issues, complete, standing for the summary `listed`."""

@@ -14,8 +14,8 @@ where nothing else answers):
 - comments: the repository's newest-changed comments, conditional, down to the last
   read, and an issue's whole list where its count says some are missing;
 - events (assignment, labels) of the issues that changed; sub-issues of the issues whose
-  summary moved; linked pull requests from the repository's pull request list, whose
-  changes move no issue.
+  summary moved, and at a sweep every stored list again, conditionally; linked pull
+  requests from the repository's pull request list, whose changes move no issue.
 Every stage resumes where an interrupted run stopped, and so does a round over many
 repositories (`roadmap.sync.many`: an organisation's list, rounds, departures counted
 across repositories).
@@ -166,18 +166,19 @@ def sync_repo(store: Store, client: GitHubClient, repo: str, label: str, full: b
         elif not swept:
             sync_departures(run)
         if store.load_roadmap_numbers(repo_id):  # nothing labelled: nothing else to read
-            sync_details(run, asked_at)
+            sync_details(run, asked_at, swept)
         summary.roadmap_issues = len(store.load_roadmap_numbers(repo_id, pulls=False))
         summary.labelled_pull_requests = len(store.load_roadmap_numbers(repo_id, pulls=True))
     return summary
 
 
-def sync_details(run: Run, asked_at: datetime | None) -> None:
-    """What hangs off the issues: comments, events, sub-issues, linked pull requests."""
+def sync_details(run: Run, asked_at: datetime | None, swept: bool) -> None:
+    """What hangs off the issues: comments, events, sub-issues (every stored list asked
+    again after a sweep), linked pull requests."""
     stale = run.store.load_stale_details(run.repo_id)  # what changed: its details lag
     sync_comments(run)
     sync_events(run, stale, asked_at)
-    sync_sub_issues(run)
+    sync_sub_issues(run, swept)
     sync_pulls(run)
 
 
@@ -197,7 +198,7 @@ def sync_departed(runs: list[Run], client: GitHubClient, label: str, org: str | 
         with recorded(run.store, client, run.summary, False):
             client.begin()
             sweep_issues(run)
-            sync_details(run, client.begun_at)
+            sync_details(run, client.begun_at, swept=True)
 
 
 _TALLIED = ("issues_seen", "new", "updated", "dropped", "comments", "requests",

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from roadmap.github.read import parse_repo_event, parse_timeline
-from roadmap.model import parse_time
+from roadmap.model import RemoteSubIssue, parse_time
 from roadmap.store import CursorState, StaleIssue
 from roadmap.sync.run import (
     PER_ISSUE_LIMIT,
@@ -96,16 +96,45 @@ def read_repo_events(run: Run, floor: int | None, etag: str | None) -> None:
 # -- sub-issues -----------------------------------------------------------------------------
 
 
-def sync_sub_issues(run: Run) -> None:
-    """The sub-issues of every roadmap issue whose summary moved from the stored list's.
+def sync_sub_issues(run: Run, swept: bool = False) -> None:
+    """The sub-issues of every roadmap issue whose summary moved from the stored list's,
+    and, at a sweep (`swept`), every other stored list, conditionally.
 
     Adding or removing a sub-issue, or a sub-issue closing, moves no `updated_at` on
     either side, but every issue answer carries `sub_issues_summary`: the issue list
     stages have saved it, and a list is read (one call: at most 100 sub-issues) only
-    where it no longer matches what the stored sub-issues stand for.
+    where it no longer matches what the stored sub-issues stand for. A sub-issue off
+    the roadmap that is transferred (or retitled) moves no summary and nothing else the
+    sync reads, but its parent's list names it anew: at a sweep each stored list is asked
+    again with its ETag (the cursor `sub-issues #N`), free when nothing changed.
     """
-    store, client = run.store, run.client
+    store = run.store
+    read = set()
     for issue_id, number, summary in store.load_sub_issue_work(run.repo_id):
-        children = client.fetch_sub_issues(run.repo, number) if summary else []
-        store.save_sub_issues(issue_id, children, summary)
-        run.tick("sub-issues", len(children))
+        children, etag = run.client.fetch_sub_issues(run.repo, number) if summary else ([], None)
+        save_sub_issue_list(run, issue_id, number, children or [], summary, etag)
+        read.add(issue_id)
+    if not swept:
+        return
+    for issue_id, number, listed in store.load_sub_issue_lists(run.repo_id):
+        etag = store.load_cursor(run.repo_id, sub_issues_cursor(number)).etag
+        if issue_id in read or etag == "":
+            continue  # read just now, or GitHub gave no ETag: each ask would cost a point
+        children, etag = run.client.fetch_sub_issues(run.repo, number, etag)
+        if children is not None:
+            save_sub_issue_list(run, issue_id, number, children, listed, etag)
+
+
+def sub_issues_cursor(number: int) -> str:
+    """The name of the cursor that keeps the ETag of issue `number`'s sub-issue list."""
+    return f"sub-issues #{number}"
+
+
+def save_sub_issue_list(run: Run, issue_id: int, number: int, children: list[RemoteSubIssue],
+                        summary: str | None, etag: str | None) -> None:
+    """A list read whole and its ETag ("" when GitHub sent none; none kept without one)."""
+    run.store.save_sub_issues(issue_id, children, summary)
+    kept = None if summary is None else etag or ""
+    run.store.save_cursor(None, run.repo_id, sub_issues_cursor(number),
+                          CursorState(None, None, kept))
+    run.tick("sub-issues", len(children))

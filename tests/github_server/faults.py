@@ -1,5 +1,5 @@
 """Faults injected on demand: server errors, secondary limits, exhausted budgets, dropped
-connections and slow answers."""
+connections, slow answers, and answers without an ETag."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-KINDS = ("500", "502", "503", "secondary", "429", "ratelimit", "drop", "slow")
+KINDS = ("500", "502", "503", "secondary", "429", "ratelimit", "drop", "slow", "no-etag")
 
 
 @dataclass(slots=True, eq=False)
@@ -60,7 +60,9 @@ class Faults:
         `every=N` injects into the Nth, 2Nth, ... matching request. `times` caps the number
         of injections: by default 1, or no cap when `every` is given. `retry_after` is the
         `Retry-After` of "secondary" and "429"; `delay` the seconds "slow" waits;
-        `reset_in` when the budget "ratelimit" empties refills (default: unchanged).
+        `reset_in` when the budget "ratelimit" empties refills (default: unchanged);
+        "no-etag" answers as usual but with no ETag (`no-cache`, as search does), so never
+        304.
         """
         if kind not in KINDS:
             raise ValueError(f"unknown fault {kind!r}; known: {', '.join(KINDS)}")

@@ -106,7 +106,10 @@ def _answer(server: GitHubServer, request: Request, fault: Fault | None, request
                        key, resource)
     call = Call(server, server.limits, request.method, request.path, request.pairs,
                 request.body, user, key, server.omit_last_link)
-    reply = _conditional(route(call), request)
+    reply = route(call)
+    if fault and fault.kind == "no-etag":
+        reply.headers["Cache-Control"] = "no-cache"  # `_conditional` then adds no ETag
+    reply = _conditional(reply, request)
     if reply.status != 304 and not free:
         server.limits.charge(key, resource)
     return _finish(server, reply, key, resource, user)
