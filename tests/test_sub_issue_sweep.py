@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from .syncing import REPO, snapshot, sync
 from .test_sync_github import fresh_full_sync, points, seed, server, store
@@ -85,7 +86,8 @@ def test_a_list_stored_with_no_etag_kept_is_read_once_then_asked_for_free(server
     list once at its next sweep."""
     sync(server, store)
     with store.engine.begin() as connection:
-        connection.exec_driver_sql("DELETE FROM cursors WHERE name LIKE 'sub-issues #%'")
+        connection.execute(text("DELETE FROM cursors WHERE name LIKE :kept"),
+                           {"kept": "sub-issues #%"})
     assert points(server, lambda: sync(server, store))["core"] == 1
     assert sub_issue_asks(server) == [200]
     assert points(server, lambda: sync(server, store))["core"] == 0
