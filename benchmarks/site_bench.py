@@ -152,6 +152,7 @@ def child(url: str, out: str) -> None:
     size = sum(p.stat().st_size for p in Path(out).rglob("*") if p.is_file())
     print(json.dumps({"cpu": cpu, "wall": wall, "imports": imports,
                       "written": len(result.written), "unchanged": result.unchanged,
+                      "rendered": result.rendered,
                       "removed": len(result.removed), "skipped": result.skipped,
                       "files": files, "bytes": size, "peak_kb": peak, "baseline_kb": baseline}))
 
@@ -240,7 +241,7 @@ def child_floor(url: str, out: str) -> None:
     store = Store.open(url)
     config = Config(roadmap=Path("ROADMAP.md"), repos=(REPO,))
     site = gather_site(store, gather(store, config, NOW), "Large roadmap", None, config.label)
-    files = render_site(site, REPO)
+    files = render_site(site, REPO).files
     assets = load_assets().names
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
     cpu, wall = time.process_time(), time.perf_counter()
@@ -290,10 +291,11 @@ def tree(out: Path) -> dict[str, bytes]:
 
 
 def render(rows: list[tuple[str, dict[str, Any]]]) -> str:
-    lines = [f"{'build':<22}{'CPU s':>8}{'wall s':>8}{'written':>9}{'unchanged':>11}"
+    lines = [f"{'build':<22}{'CPU s':>8}{'wall s':>8}{'made':>6}{'written':>9}{'unchanged':>11}"
              f"{'removed':>9}{'peak MB':>9}{'(before)':>10}"]
     for name, r in rows:
-        lines.append(f"{name:<22}{r['cpu']:>8.2f}{r['wall']:>8.2f}{r['written']:>9}"
+        lines.append(f"{name:<22}{r['cpu']:>8.2f}{r['wall']:>8.2f}{r['rendered']:>6}"
+                     f"{r['written']:>9}"
                      f"{r['unchanged']:>11}{r['removed']:>9}{r['peak_kb'] / 1024:>9.0f}"
                      f"{r['baseline_kb'] / 1024:>10.0f}")
     return "\n".join(lines)

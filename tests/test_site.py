@@ -371,6 +371,30 @@ def test_a_changed_issue_rewrites_only_the_pages_showing_it(fresh: Built) -> Non
     assert set(result.written) == shown
     after = all_stats(fresh.out)
     assert {n for n in before if before[n] != after.get(n)} == {*shown, MANIFEST}
+    # Only that item's page was rendered again (beside what is always made: the assets,
+    # the changes page, the feed and roadmap.json); every other page kept its key.
+    assets = len(list((fresh.out / "assets").iterdir()))
+    assert result.rendered == assets + len(shown)
+
+
+def test_a_page_changed_on_disk_is_rendered_again(fresh: Built) -> None:
+    page = fresh.out / "items/faster-builds.html"
+    written = page.read_bytes()
+    page.write_bytes(written.replace(b"Faster builds", b"Slower builds"))
+    repo_id = fresh.store.load_repo_id(REPO)
+    assert repo_id is not None
+    fresh.store.save_comments(repo_id, [comment(4, "passer-by", "nice", NOW, 9)], None)
+    result = build(fresh.store, fresh.out)
+    assert result.written == ["items/faster-builds.html"]
+    assert page.read_bytes() == written
+
+
+def test_a_manifest_of_an_older_format_renders_every_page_and_writes_none(
+        fresh: Built) -> None:
+    manifest = json.loads((fresh.out / MANIFEST).read_bytes())
+    (fresh.out / MANIFEST).write_text(json.dumps({**manifest, "format": 1}))
+    result = build(fresh.store, fresh.out)
+    assert result.written == [] and result.rendered == result.unchanged
 
 
 def test_removed_items_and_people_lose_their_pages(fresh: Built) -> None:

@@ -1,11 +1,13 @@
 """`roadmap site build`: the published roadmap, a static site, written incrementally.
 
-Gather, then write: the whole site is gathered into one dict (`roadmap.json`),
+Gather, then write: the whole site is gathered into one `Site` (`roadmap.json`),
 rendered into files, and only files whose bytes differ are written. Before any of
 that, a digest of everything a page could show (the store's version, the
 templates, the assets, the settings) is compared with the last build's: when it
 matches, the files are as they were and nothing goes stale before `valid_until`,
 the build stops there, having read a few aggregates instead of the whole store.
+Otherwise a page whose own key (a digest of what it shows, `site.keys`) is the one
+the last build recorded, its file untouched, is not rendered again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from roadmap.errors import InputError
 from roadmap.model import Roadmap
 from roadmap.site.gather import gather_site, valid_until
 from roadmap.site.render import load_assets, render_site, templates_digest
-from roadmap.site.write import load_manifest, unchanged_on_disk, write_files
+from roadmap.site.write import kept_on_disk, load_manifest, unchanged_on_disk, write_files
 from roadmap.store import Store
 from roadmap.store.site import load_store_version
 from roadmap.track.overview import gather, stamp
@@ -43,6 +45,9 @@ class SiteResult:
     removed: list[str] = field(default_factory=list)
     #: Nothing could have changed since the last build: no page was even rendered.
     skipped: bool = False
+    #: How many files were made (rendered or copied); the other pages were kept as they
+    #: were, their keys unchanged (see `site.keys`).
+    rendered: int = 0
 
     def summary(self) -> str:
         if self.skipped or not (self.written or self.removed):
@@ -84,17 +89,21 @@ def build_site(store: Store, config: Config, out: Path, now: datetime, *,
     """Write the site for the store's items and issues into `out`, changing only what
     changed. `overview` saves gathering again when the caller has one for `now`."""
     base_url = check_base_url(base_url)
-    inputs = _inputs(store, config, base_url, title, repo)
+    frame = _frame(config, base_url, title, repo)
+    inputs = hashlib.sha256(f"{frame}:{load_store_version(store)}".encode()).hexdigest()
     previous = load_manifest(out)
     if (previous.inputs == inputs and _holds(previous.valid_until, now)
             and unchanged_on_disk(out, previous)):
         return SiteResult(out, unchanged=len(previous.files), skipped=True)
     overview = overview or gather(store, config, now)
     site = gather_site(store, overview, title, base_url, config.label)
-    files = render_site(site, repo)
+    pages = render_site(site, repo, frame=frame,
+                        keep=lambda name, key: kept_on_disk(out, previous, name, key))
     until = valid_until(overview, config.claim_expiry_days, config.stale_days)
-    done = write_files(out, files, previous, inputs, stamp(until))
-    return SiteResult(out, done.written, len(done.unchanged), done.removed)
+    done = write_files(out, pages.files, previous, inputs, stamp(until), pages.keys,
+                       pages.kept)
+    return SiteResult(out, done.written, len(done.unchanged), done.removed,
+                      rendered=len(pages.files))
 
 
 def build_configured_site(store: Store, config: Config, out: Path, now: datetime,
@@ -111,14 +120,14 @@ def _holds(until: str | None, now: datetime) -> bool:
     return until is None or str(stamp(now)) < until  # both `YYYY-MM-DDTHH:MM:SSZ`
 
 
-def _inputs(store: Store, config: Config, base_url: str | None, title: str | None,
-            repo: str | None) -> str:
-    """A digest of everything a page could show."""
+def _frame(config: Config, base_url: str | None, title: str | None,
+           repo: str | None) -> str:
+    """A digest of what every page could show beyond the store: the settings, the
+    templates and the assets."""
     settings = (SITE_FORMAT, __version__, base_url, title, repo, config.label,
                 config.claim_expiry_days, config.stale_days, config.claim_patterns,
                 config.release_patterns, config.repos)
     digest = hashlib.sha256(repr(settings).encode())
-    digest.update(load_store_version(store).encode())
     digest.update(templates_digest().encode())
     digest.update(repr(sorted(load_assets().names.values())).encode())
     return digest.hexdigest()

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roadmap.resources import data_path
-from roadmap.site.data import Change, Site, plain
+from roadmap.site.data import Change, Site
 from roadmap.site.gather import FEED_ENTRIES
+from roadmap.site.keys import JsonParts, dumps, json_parts, page_keys
 from roadmap.site.markdown import Resolver, link_resolver, render_inline, render_markdown
 
 if TYPE_CHECKING:
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
 ASSET_SUFFIXES = (".css", ".js", ".svg", ".png", ".ico", ".woff2")
+#: The pages of the whole site with a key: (path, template, navigation entry).
+PAGES = (("index.html", "index.html.j2", "overview"),
+         ("help-wanted.html", "help-wanted.html.j2", "help"),
+         ("people/index.html", "people.html.j2", "people"))
 _NAMESPACE = uuid.UUID("5b1b6a3e-52a4-4c55-9d0e-6f4d3c1f2a10")
 
 
@@ -73,40 +78,58 @@ def template_folder() -> Path:
     return data_path("templates") / "site"
 
 
-def render_site(site: Site, repo: str | None,
-                assets: Assets | None = None) -> dict[str, bytes]:
-    """Every file of the site, by its path inside the output folder."""
+@dataclass(slots=True)
+class Rendered:
+    """The files of a build: those rendered, the key of each page (what it shows), and
+    the pages not rendered because the disk holds them for the same key."""
+
+    files: dict[str, bytes]
+    keys: dict[str, str]
+    kept: list[str]
+
+
+def render_site(site: Site, repo: str | None, assets: Assets | None = None, frame: str = "",
+                keep: Callable[[str, str], bool] | None = None) -> Rendered:
+    """Every file of the site, by its path inside the output folder; a page `keep` says
+    the disk holds for its key (see `site.keys`; `frame` digests what every page shares)
+    is not rendered."""
     assets = assets or load_assets()
     env = site_env()
     by_id = {item.id: item for item in site.items}
     common = {"site": site, "assets": assets.names, "by_id": by_id}
+    anchors = {item.anchor: item.page for item in site.items if item.anchor and item.page}
+    parts = json_parts(site)
+    keys = page_keys(site, parts, frame, anchors)
+    done = Rendered(dict(assets.files), keys, [])
 
-    def page(template: str, path: str, **context: Any) -> bytes:
+    def wanted(path: str) -> bool:
+        if keep is not None and keep(path, keys[path]):
+            done.kept.append(path)
+            return False
+        return True
+
+    def page(template: str, path: str, **context: Any) -> None:
         root = "../" * path.count("/")
         text = env.get_template(f"site/{template}").render(
             **common, **context, root=root, path=path)
-        return text.encode("utf-8")
+        done.files[path] = text.encode("utf-8")
 
-    files = dict(assets.files)
-    files["index.html"] = page("index.html.j2", "index.html", nav="overview")
-    files["help-wanted.html"] = page("help-wanted.html.j2", "help-wanted.html", nav="help")
-    files["changes.html"] = page("changes.html.j2", "changes.html", nav="changes")
-    files["people/index.html"] = page("people.html.j2", "people/index.html", nav="people")
-    anchors = {item.anchor: item.page for item in site.items if item.anchor and item.page}
+    for path, template, nav in PAGES:
+        if wanted(path):
+            page(template, path, nav=nav)
     resolve = _resolver(repo, anchors, "../")  # item pages are all one folder down
     for item in site.items:
-        if item.page:
-            files[item.page] = page("item.html.j2", item.page, nav="overview", item=item,
-                                    body=_markup(render_markdown(item.body, resolve, repo)),
-                                    tasks=[_markup(render_inline(t.text, resolve, repo))
-                                           for t in item.tasks])
+        if item.page and wanted(item.page):
+            page("item.html.j2", item.page, nav="overview", item=item,
+                 body=_markup(render_markdown(item.body, resolve, repo)),
+                 tasks=[_markup(render_inline(t.text, resolve, repo)) for t in item.tasks])
     for person in site.people:
-        if person.page:
-            files[person.page] = page("person.html.j2", person.page, nav="people",
-                                      person=person)
-    files["feed.xml"] = render_feed(site)
-    files["roadmap.json"] = render_json(site)
-    return files
+        if person.page and wanted(person.page):
+            page("person.html.j2", person.page, nav="people", person=person)
+    page("changes.html.j2", "changes.html", nav="changes")  # small: always made
+    done.files["feed.xml"] = render_feed(site)
+    done.files["roadmap.json"] = render_json(site, parts)
+    return done
 
 
 def _resolver(repo: str | None, anchors: dict[str, str], root: str) -> Resolver:
@@ -119,12 +142,16 @@ def _markup(html: str) -> Markup:
     return Markup(html)  # markdown-it's output with raw HTML off: safe to insert
 
 
-def render_json(site: Site) -> bytes:
-    """`roadmap.json`: the gathered site as it is, for other tools (compact: with `indent`,
-    json falls back to its pure-Python encoder, twenty times slower on a large roadmap;
-    the C encoder asks `plain` for each dataclass's object)."""
-    return (json.dumps(site, ensure_ascii=False, separators=(",", ":"), default=plain)
-            + "\n").encode()
+def render_json(site: Site, parts: JsonParts | None = None) -> bytes:
+    """`roadmap.json`: the gathered site as it is, for other tools, from its parts (each
+    item and person encoded apart, for the pages' keys), byte for byte `json.dumps` of
+    the whole (compact: with `indent`, json falls back to its pure-Python encoder, twenty
+    times slower on a large roadmap; the C encoder asks `plain` for each dataclass)."""
+    parts = parts or json_parts(site)
+    values = {**parts.rest, "items": f"[{','.join(parts.items)}]",
+              "people": f"[{','.join(parts.people)}]"}
+    fields = ",".join(f"{dumps(name)}:{values[name]}" for name in site.__slots__)
+    return f"{{{fields}}}\n".encode()
 
 
 @dataclass(slots=True, frozen=True)

@@ -4,7 +4,8 @@ Item ids and logins come from ROADMAP.md and GitHub and end up in file names, so
 they are checked against the shapes they must have (a slug; GitHub's login
 pattern) and every path is checked to stay inside the output folder. The manifest
 (`.roadmap-site.json`) lists the files the last build wrote, so pages of removed
-items and people are deleted and nothing else in the folder ever is.
+items and people are deleted and nothing else in the folder ever is, and with each
+page the digest of what it shows, so an unchanged page is not even rendered again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from roadmap.errors import InputError
 from roadmap.model import is_login
 
 MANIFEST = ".roadmap-site.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -45,45 +46,67 @@ def inside(out: Path, relative: str) -> Path:
     return target
 
 
+@dataclass(slots=True, frozen=True)
+class Entry:
+    """A file as the last build left it: its size and mtime, and the digest of what the
+    page shows (`site.keys`; "" for a file always compared by its bytes)."""
+
+    size: int
+    mtime: int
+    key: str = ""
+
+
 @dataclass(slots=True)
 class Manifest:
-    """What the last build wrote: its inputs, until when they hold, and each file's stat."""
+    """What the last build wrote: its inputs, until when they hold, and each file's entry."""
 
     inputs: str = ""
     valid_until: str | None = None
-    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    files: dict[str, Entry] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
         data = {"format": MANIFEST_FORMAT, "inputs": self.inputs,
                 "valid_until": self.valid_until,
-                "files": {name: list(stat) for name, stat in sorted(self.files.items())}}
+                "files": {name: [e.size, e.mtime, e.key]
+                          for name, e in sorted(self.files.items())}}
         return (json.dumps(data, indent=1) + "\n").encode()
 
 
 def load_manifest(out: Path) -> Manifest:
-    """The last build's manifest, or an empty one (a first build, or a damaged file)."""
+    """The last build's manifest, or an empty one (a first build, an older format, or a
+    damaged file: then every page is rendered and compared with the disk)."""
     try:
         data = json.loads((out / MANIFEST).read_bytes())
         if data.get("format") != MANIFEST_FORMAT:
             return Manifest()
-        files = {str(name): (int(stat[0]), int(stat[1])) for name, stat in data["files"].items()}
+        files = {str(name): Entry(int(size), int(mtime), str(key))
+                 for name, (size, mtime, key) in data["files"].items()}
         return Manifest(str(data["inputs"]), data.get("valid_until"), files)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return Manifest()
 
 
+def _as_written(out: Path, name: str, entry: Entry) -> bool:
+    """Whether `name` is still on disk as the last build wrote it."""
+    try:
+        stat = inside(out, name).stat()
+    except (OSError, InputError):
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime)
+
+
 def unchanged_on_disk(out: Path, manifest: Manifest) -> bool:
     """Whether every file the manifest lists is still there as it was written."""
-    if not manifest.files:
-        return False
-    for name, (size, mtime) in manifest.files.items():
-        try:
-            stat = inside(out, name).stat()
-        except (OSError, InputError):
-            return False
-        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
-            return False
-    return True
+    return bool(manifest.files) and all(_as_written(out, name, entry)
+                                        for name, entry in manifest.files.items())
+
+
+def kept_on_disk(out: Path, manifest: Manifest, name: str, key: str) -> bool:
+    """Whether the page `name` on disk is what the last build wrote for the same `key`
+    (what the page shows), so rendering it again would give the same bytes."""
+    entry = manifest.files.get(name)
+    return bool(key) and entry is not None and entry.key == key and \
+        _as_written(out, name, entry)
 
 
 @dataclass(slots=True)
@@ -96,12 +119,15 @@ class Written:
 
 
 def write_files(out: Path, files: dict[str, bytes], previous: Manifest, inputs: str,
-                valid_until: str | None) -> Written:
-    """Write the files whose bytes differ, remove those the last build made and this one
-    does not, and record the new manifest."""
+                valid_until: str | None, keys: dict[str, str] | None = None,
+                kept: list[str] | None = None) -> Written:
+    """Write the files whose bytes differ, keep those `kept` as they are (not rendered:
+    the same `keys` as last time), remove those the last build made and this one does
+    not, and record the new manifest."""
     out.mkdir(parents=True, exist_ok=True)
-    result = Written()
-    stats: dict[str, tuple[int, int]] = {}
+    keys, kept = keys or {}, kept or []
+    result = Written(unchanged=list(kept))
+    entries = {name: previous.files[name] for name in kept}
     for name, data in files.items():
         target = inside(out, name)
         if _same(target, data):
@@ -110,14 +136,14 @@ def write_files(out: Path, files: dict[str, bytes], previous: Manifest, inputs: 
             _write(target, data)
             result.written.append(name)
         stat = target.stat()
-        stats[name] = (stat.st_size, stat.st_mtime_ns)
-    for name in sorted(set(previous.files) - set(files)):
+        entries[name] = Entry(stat.st_size, stat.st_mtime_ns, keys.get(name, ""))
+    for name in sorted(set(previous.files) - set(entries)):
         try:
             inside(out, name).unlink()
         except (FileNotFoundError, InputError):
             continue
         result.removed.append(name)
-    manifest = Manifest(inputs, valid_until, stats).to_json()
+    manifest = Manifest(inputs, valid_until, entries).to_json()
     if not _same(out / MANIFEST, manifest):
         _write(out / MANIFEST, manifest)
     return result
