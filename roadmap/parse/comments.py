@@ -160,9 +160,18 @@ def commands(body: str, patterns: Patterns = DEFAULT_PATTERNS) -> list[Command]:
     return _commands(command_lines(body), patterns)
 
 
+#: A word every default pattern needs, compiled with their flag (so with the same case
+#: rules: `ı` is `i` here as there): a line without one holds no default command, which
+#: spares most lines the thirteen searches (a tenth of a large sync's CPU, issue 16).
+_MAY_COMMAND = re.compile(r"claim|assign|tak|work|pick", re.IGNORECASE)
+
+
 def _commands(lines: list[str], patterns: Patterns) -> list[Command]:
     found = []
+    screen = _MAY_COMMAND.search if patterns.default else None
     for line in lines:
+        if screen is not None and screen(line) is None:
+            continue
         command = _line_command(line, patterns)
         if command is not None:
             found.append(command)

@@ -22,8 +22,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from roadmap.collector import collector_paused
 from roadmap.errors import InputError, StoreBusy
 from roadmap.store import migrate
+from roadmap.store.batch import Upsert, make_upsert
 from roadmap.store.engine import make_engine
 
 
@@ -50,6 +52,7 @@ class StoreBase:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._upserts: dict[tuple[type[Any], tuple[str, ...], tuple[str, ...]], Upsert] = {}
 
     @classmethod
     def open(cls, url: str) -> Self:
@@ -66,8 +69,13 @@ class StoreBase:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """A transaction: committed when the block ends, rolled back on any error."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        """A transaction: committed when the block ends, rolled back on any error.
+
+        Without the cycle collector: a transaction's rows live until it ends and make no
+        cycles, and a full collection over a page's or a repository's rows (10,000 of
+        them) cost a sync more than the transactions' own Python work (issue 16)."""
+        with collector_paused(), Session(self.engine, expire_on_commit=False) as session, \
+                session.begin():
             yield session
 
     def _insert(self, model: type[Any]) -> Any:
@@ -76,12 +84,16 @@ class StoreBase:
 
     def _upsert(self, session: Session, model: type[Any], rows: Sequence[dict[str, Any]],
                 keys: Sequence[str]) -> None:
+        """Insert `rows` (dicts with the same keys), or update those whose `keys` exist.
+
+        One executemany, its statement built once per table and columns (`batch`)."""
         if not rows:
             return
-        statement = self._insert(model)
-        columns = {name: statement.excluded[name] for name in rows[0] if name not in keys}
-        session.execute(statement.on_conflict_do_update(index_elements=list(keys),
-                                                        set_=columns), list(rows))
+        cached = (model, tuple(keys), tuple(rows[0]))
+        upsert = self._upserts.get(cached)
+        if upsert is None:
+            upsert = self._upserts[cached] = make_upsert(self.engine, *cached)
+        upsert.run(session.connection(), rows)
 
     # -- locking ------------------------------------------------------------------------
 

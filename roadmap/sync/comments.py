@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from roadmap.collector import collector_paused
 from roadmap.github.read import parse_comment
 from roadmap.model import RemoteComment, parse_time
 from roadmap.store import CursorState, StaleIssue
@@ -105,14 +106,15 @@ def read_comment_pages(run: Run, since: str | None) -> int:
         params: dict[str, Any] = {"sort": "updated", "direction": "asc", "per_page": PER_PAGE}
         if since:
             params["since"] = since
-        page = (client.get_page(next_url) if next_url
-                else client.get_page(f"/repos/{run.repo}/issues/comments", params))
-        comments = [c for data in page.items or [] if (c := parse_comment(data))]
-        # With no comment yet, from when the list was read: a later one is stamped later.
-        newest = (stamp_of(max((c.updated_at for c in comments), default=None)) or since
-                  or stamp_of(client.begun_at))
-        keep = CursorState(newest, None, None)
-        saved += store.save_comments(run.repo_id, comments, ("comments", keep), ids=ids)
+        with collector_paused():  # a page's objects live until it is saved: no cycles
+            page = (client.get_page(next_url) if next_url
+                    else client.get_page(f"/repos/{run.repo}/issues/comments", params))
+            comments = [c for data in page.items or [] if (c := parse_comment(data))]
+            # With no comment yet, from when the list was read: a later one is stamped later.
+            newest = (stamp_of(max((c.updated_at for c in comments), default=None)) or since
+                      or stamp_of(client.begun_at))
+            keep = CursorState(newest, None, None)
+            saved += store.save_comments(run.repo_id, comments, ("comments", keep), ids=ids)
         run.tick("comments", len(comments))
         if page.next_url is None:
             return saved

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from roadmap.collector import collector_paused
 from roadmap.github.read import parse_issue
 from roadmap.model import RemoteIssue, parse_time
 from roadmap.store import CursorState
@@ -93,11 +94,12 @@ def read_issue_pages(run: Run, since: str | None) -> None:
     url = f"/repos/{run.repo}/issues"
     next_url: str | None = None
     while True:
-        page = (run.client.get_page(next_url) if next_url
-                else run.client.get_page(url, _list_params(run.label, since)))
-        issues = [parse_issue(data) for data in page.items or []]
-        newest = stamp_of(max((i.updated_at for i in issues), default=None)) or since
-        save_issues(run, issues, ("issues", CursorState(newest, None, None)))
+        with collector_paused():  # a page's objects live until it is saved: no cycles
+            page = (run.client.get_page(next_url) if next_url
+                    else run.client.get_page(url, _list_params(run.label, since)))
+            issues = [parse_issue(data) for data in page.items or []]
+            newest = stamp_of(max((i.updated_at for i in issues), default=None)) or since
+            save_issues(run, issues, ("issues", CursorState(newest, None, None)))
         if page.next_url is None:
             return  # the whole answer was this page (a full one too: asking again would loop)
         next_url = page.next_url if newest == since else None
@@ -147,15 +149,17 @@ def sweep_issues(run: Run) -> None:
         kept = store.load_cursor(run.repo_id, name)
         params = {"labels": run.label, "state": "all", "sort": "created",
                   "direction": "asc", "per_page": PER_PAGE, "page": number}
-        page = client.get_page(f"/repos/{run.repo}/issues", params, kept.etag)
-        if page.items is None:  # 304: the numbers it held last time
-            numbers = [int(n) for n in json.loads(kept.url or "[]")]
-        else:
-            issues = [parse_issue(data) for data in page.items]
-            numbers = [i.number for i in issues]
-            save_issues(run, issues, (name, CursorState(None, json.dumps(numbers), page.etag)))
-            stamps = [stamp for i in issues if (stamp := stamp_of(i.updated_at))]
-            newest = max([*stamps, *([newest] if newest else [])], default=None)
+        with collector_paused():  # a page's objects live until it is saved: no cycles
+            page = client.get_page(f"/repos/{run.repo}/issues", params, kept.etag)
+            if page.items is None:  # 304: the numbers it held last time
+                numbers = [int(n) for n in json.loads(kept.url or "[]")]
+            else:
+                issues = [parse_issue(data) for data in page.items]
+                numbers = [i.number for i in issues]
+                save_issues(run, issues, (name, CursorState(None, json.dumps(numbers),
+                                                             page.etag)))
+                stamps = [stamp for i in issues if (stamp := stamp_of(i.updated_at))]
+                newest = max([*stamps, *([newest] if newest else [])], default=None)
         listed.update(numbers)
         if len(numbers) < PER_PAGE:
             break
