@@ -301,7 +301,8 @@ def parse_time(text: str | None) -> datetime | None:
     """A GitHub timestamp (`2026-11-28T19:00:00Z`) as an aware UTC datetime."""
     if not text:
         return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)  # most are UTC
 
 
 def issue_number_of(url: str) -> int | None:

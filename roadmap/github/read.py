@@ -76,10 +76,12 @@ def _summary(data: Any) -> SubIssues | None:
     """GitHub's `sub_issues_summary`, when it is whole."""
     if not isinstance(data, dict):
         return None
-    values = [data.get(key) for key in ("total", "completed", "percent_completed")]
-    if not all(isinstance(value, int) and value >= 0 for value in values):
+    total, completed, percent = (data.get("total"), data.get("completed"),
+                                 data.get("percent_completed"))
+    if not (isinstance(total, int) and isinstance(completed, int)
+            and isinstance(percent, int) and min(total, completed, percent) >= 0):
         return None
-    total, completed, percent = (int(value) for value in values)  # type: ignore[arg-type]
+    total, completed, percent = int(total), int(completed), int(percent)  # bools as ints
     return SubIssues(total, min(completed, total), min(percent, 100))
 
 

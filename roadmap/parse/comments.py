@@ -161,7 +161,7 @@ def commands(body: str, patterns: Patterns = DEFAULT_PATTERNS) -> list[Command]:
 
 
 #: A word every default pattern needs, compiled with their flag (so with the same case
-#: rules: `ı` is `i` here as there): a line without one holds no default command, which
+#: rules: a dotless i is an i here as there): a line without one holds no default command, which
 #: spares most lines the thirteen searches (a tenth of a large sync's CPU, issue 16).
 _MAY_COMMAND = re.compile(r"claim|assign|tak|work|pick", re.IGNORECASE)
 

@@ -78,12 +78,19 @@ class StoreBase:
                 session.begin():
             yield session
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A transaction on a plain connection, for the writes of every page, which need
+        no ORM session (making one cost more than a page's small queries)."""
+        with collector_paused(), self.engine.begin() as connection:
+            yield connection
+
     def _insert(self, model: type[Any]) -> Any:
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
         return dialect.insert(model)
 
-    def _upsert(self, session: Session, model: type[Any], rows: Sequence[dict[str, Any]],
-                keys: Sequence[str]) -> None:
+    def _upsert(self, session: Session | Connection, model: type[Any],
+                rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
         """Insert `rows` (dicts with the same keys), or update those whose `keys` exist.
 
         One executemany, its statement built once per table and columns (`batch`)."""
@@ -93,7 +100,7 @@ class StoreBase:
         upsert = self._upserts.get(cached)
         if upsert is None:
             upsert = self._upserts[cached] = make_upsert(self.engine, *cached)
-        upsert.run(session.connection(), rows)
+        upsert.run(session.connection() if isinstance(session, Session) else session, rows)
 
     # -- locking ------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     Text,
     case,
     cast,
@@ -67,12 +68,13 @@ class IssueRows(StoreBase):
             return existing.id
 
     def load_cursor(self, repo_id: int, name: str) -> CursorState:
-        with self.session() as session:
-            row = session.get(Cursor, (repo_id, name))
-            return CursorState(row.position, row.url, row.etag) if row else CursorState(
-                None, None, None)
+        cursors = Cursor.__table__.c
+        with self.transaction() as connection:
+            row = connection.execute(select(cursors.position, cursors.url, cursors.etag).where(
+                cursors.repo_id == repo_id, cursors.name == name)).first()
+        return CursorState(*row) if row else CursorState(None, None, None)
 
-    def save_cursor(self, session: Session | None, repo_id: int, name: str,
+    def save_cursor(self, session: Session | Connection | None, repo_id: int, name: str,
                     state: CursorState) -> None:
         """Move a cursor, inside `session` when given so it commits with the page."""
         row = {"repo_id": repo_id, "name": name, "position": state.position,
@@ -80,7 +82,7 @@ class IssueRows(StoreBase):
         if session is not None:
             self._upsert(session, Cursor, [row], ["repo_id", "name"])
             return
-        with self.session() as own:
+        with self.transaction() as own:
             self._upsert(own, Cursor, [row], ["repo_id", "name"])
 
     def reset_cursors(self, repo_id: int) -> None:
@@ -118,15 +120,16 @@ class IssueRows(StoreBase):
         Returns how many were new, updated, and dropped (no longer labelled).
         """
         wanted = label.lower()
-        with self.session() as session:
-            known = dict(session.execute(
-                select(Issue.number, Issue.updated_at).where(
-                    Issue.repo_id == repo_id, Issue.number.in_([i.number for i in issues]))
+        columns = Issue.__table__.c
+        with self.transaction() as connection:
+            known = dict(connection.execute(
+                select(columns.number, columns.updated_at).where(
+                    columns.repo_id == repo_id, columns.number.in_([i.number for i in issues]))
             ).all())
             rows = [_issue_row(repo_id, issue, wanted) for issue in issues]
-            self._upsert(session, Issue, rows, ["repo_id", "number"])
+            self._upsert(connection, Issue, rows, ["repo_id", "number"])
             if cursor is not None:
-                self.save_cursor(session, repo_id, cursor[0], cursor[1])
+                self.save_cursor(connection, repo_id, cursor[0], cursor[1])
         new = sum(1 for i in issues if i.number not in known)
         updated = sum(1 for i in issues
                       if i.number in known and known[i.number] != i.updated_at)
@@ -260,14 +263,14 @@ class IssueRows(StoreBase):
         `ids` (number to id, from `load_issue_ids`) saves reading them for every page."""
         ids = self.load_issue_ids(repo_id) if ids is None else ids
         rows = [_comment_row(ids[c.issue_number], c) for c in comments if c.issue_number in ids]
-        with self.session() as session:
+        with self.transaction() as connection:
             if replace_for is not None:
-                session.execute(delete(Comment).where(
+                connection.execute(delete(Comment).where(
                     Comment.issue_id == replace_for,
                     Comment.id.not_in([row["id"] for row in rows])))
-            self._upsert(session, Comment, rows, ["id"])
+            self._upsert(connection, Comment, rows, ["id"])
             if cursor is not None:
-                self.save_cursor(session, repo_id, cursor[0], cursor[1])
+                self.save_cursor(connection, repo_id, cursor[0], cursor[1])
         return len(rows)
 
     def save_details(self, issue_id: int, updated_at: datetime, events: list[RemoteEvent],
