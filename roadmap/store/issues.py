@@ -126,7 +126,8 @@ class IssueRows(StoreBase):
                 select(columns.number, columns.updated_at).where(
                     columns.repo_id == repo_id, columns.number.in_([i.number for i in issues]))
             ).all())
-            rows = [_issue_row(repo_id, issue, wanted) for issue in issues]
+            synced = now()  # one moment for the page: it commits as one
+            rows = [_issue_row(repo_id, issue, wanted, synced) for issue in issues]
             self._upsert(connection, Issue, rows, ["repo_id", "number"])
             if cursor is not None:
                 self.save_cursor(connection, repo_id, cursor[0], cursor[1])
@@ -165,13 +166,13 @@ class IssueRows(StoreBase):
         query = select(Issue.number).where(Issue.repo_id == repo_id, Issue.on_roadmap.is_(True))
         if pulls is not None:
             query = query.where(Issue.is_pull_request.is_(pulls))
-        with self.session() as session:
-            return set(session.scalars(query))
+        with self.transaction() as connection:  # plain rows: a sync reads these often
+            return set(connection.scalars(query))
 
     def load_issue_ids(self, repo_id: int) -> dict[int, int]:
         """Number to id of every issue the store knows in a repository."""
-        with self.session() as session:
-            return dict(session.execute(select(Issue.number, Issue.id).where(
+        with self.transaction() as connection:
+            return dict(connection.execute(select(Issue.number, Issue.id).where(
                 Issue.repo_id == repo_id)).all())
 
     def load_stale_details(self, repo_id: int) -> list[StaleIssue]:
@@ -179,8 +180,8 @@ class IssueRows(StoreBase):
         oldest change first."""
         stored = (select(func.count(Comment.id)).where(Comment.issue_id == Issue.id)
                   .correlate(Issue).scalar_subquery())
-        with self.session() as session:
-            return [StaleIssue(*row) for row in session.execute(
+        with self.transaction() as connection:
+            return [StaleIssue(*row) for row in connection.execute(
                 select(Issue.id, Issue.number, Issue.updated_at, Issue.comments, stored,
                        Issue.details_at.is_(None))
                 .where(Issue.repo_id == repo_id, Issue.on_roadmap.is_(True),
@@ -409,7 +410,8 @@ class IssueRows(StoreBase):
             return list(records.values())
 
 
-def _issue_row(repo_id: int, issue: RemoteIssue, label: str) -> dict[str, Any]:
+def _issue_row(repo_id: int, issue: RemoteIssue, label: str,
+               synced: datetime) -> dict[str, Any]:
     labelled = label in (name.lower() for name in issue.labels)
     return {
         "github_id": issue.id or None, "repo_id": repo_id, "number": issue.number,
@@ -420,7 +422,7 @@ def _issue_row(repo_id: int, issue: RemoteIssue, label: str) -> dict[str, Any]:
         "comments": issue.comments, "html_url": issue.html_url,
         "created_at": issue.created_at, "updated_at": issue.updated_at,
         "closed_at": issue.closed_at, "on_roadmap": labelled,
-        "gone": None if labelled else "unlabeled", "moved_to": None, "synced_at": now(),
+        "gone": None if labelled else "unlabeled", "moved_to": None, "synced_at": synced,
         "sub_total": issue.sub_issues.total if issue.sub_issues else None,
         "sub_completed": issue.sub_issues.completed if issue.sub_issues else None,
         "sub_percent": issue.sub_issues.percent_completed if issue.sub_issues else None,
