@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:
 REPO = "acme/widgets"
 #: `text` is the plain text of a pipe or a file; `text-tty` the rich view of a terminal.
 FORMATS = ("json", "md", "html", "text", "text-tty")
-CPU_TARGET = 1.0  # seconds of CPU for one report, each format
+CPU_TARGET = 0.5  # seconds of CPU for one report, each format (issue 16)
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 WORDS = ("runtime", "plugin", "loader", "cache", "network", "storage", "docs", "build",
          "release", "api", "cli", "config", "logging", "metrics", "tracing", "auth", "tokens",
@@ -304,22 +304,25 @@ def mib(n: float) -> str:
 def print_table(rounds: dict[str, list[dict[str, Any]]],
                 ends: dict[str, dict[str, float]]) -> bool:
     print(f"{'format':<8} {'gather':>7} {'build':>7} {'render':>7} {'total':>7} "
-          f"{'worst':>7} {'verdict':>7} {'output':>10} {'peak alloc':>11} {'peak RSS':>10} "
-          f"{'CLI CPU':>8}")
+          f"{'target':>7} {'ratio':>6} {'verdict':>7} {'worst':>7} {'output':>10} "
+          f"{'peak alloc':>11} {'peak RSS':>10} {'CLI CPU':>8}")
     passed = True
     for fmt, runs in rounds.items():
         r = min(runs, key=lambda run: run["total"])
         worst = max(run["total"] for run in runs)
-        ok = r["total"] < CPU_TARGET
+        ok = r["total"] <= CPU_TARGET
         passed &= ok
         print(f"{fmt:<8} {r['gather']:>7.3f} {r['build']:>7.3f} {r['render']:>7.3f} "
-              f"{r['total']:>7.3f} {worst:>7.3f} {'PASS' if ok else 'MISS':>7} "
+              f"{r['total']:>7.3f} {CPU_TARGET:>7.3f} {r['total'] / CPU_TARGET:>6.2f} "
+              f"{'PASS' if ok else 'MISS':>7} {worst:>7.3f} "
               f"{mib(r['bytes']):>10} {mib(max(run['peak_alloc'] for run in runs)):>11} "
               f"{mib(max(run['max_rss'] for run in runs)):>10} {ends[fmt]['cpu']:>8.3f}")
-    print(f"\nTarget: under {CPU_TARGET:.1f} s of CPU per report (gather + build + render, "
-          "imports excluded): the best round's; worst is the slowest round's best, the "
+    print(f"\nTarget (issue 16): at most {CPU_TARGET:.1f} s of CPU per report, each format "
+          "(gather + build + render, imports and template compilation excluded): the best "
+          "round's total; ratio is total / target; worst is the slowest round's best, the "
           "machine's drift. CLI CPU is the whole `roadmap report` process, imports and "
           "start-up included, for context.")
+    print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return passed
 
 
