@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -36,9 +37,15 @@ def issue_count(issues: int, pulls: int, open_issues: int | None = None) -> str:
     return text + (f" and {plural(pulls, 'labelled pull request')}" if pulls else "")
 
 
-def change_counts(changes: list[dict[str, Any]]) -> list[tuple[str, int]]:
+def field(entry: Any, name: str) -> Any:
+    """A field of a report's entry: its attribute, or the key of a dict (a template of
+    one's own may pass a dict to these filters)."""
+    return entry.get(name) if isinstance(entry, dict) else getattr(entry, name)
+
+
+def change_counts(changes: Iterable[Any]) -> list[tuple[str, int]]:
     """How many changes of each kind, most first: for a one-line summary."""
-    return Counter(c["kind"] for c in changes).most_common()
+    return Counter(field(c, "kind") for c in changes).most_common()
 
 
 # -- making untrusted text safe ---------------------------------------------------------------
@@ -115,9 +122,9 @@ def md_link(text: Any, url: Any, limit: int = 300) -> str:
     return f"[{md(text, limit)}]({target})" if target else md(text, limit)
 
 
-def md_issue(entry: dict[str, Any]) -> str:
+def md_issue(entry: Any) -> str:
     """An issue as `[acme/widgets#12](url)`."""
-    return md_link(f"{entry['repo']}#{entry['number']}", entry.get("url"))
+    return md_link(f"{field(entry, 'repo')}#{field(entry, 'number')}", field(entry, "url"))
 
 
 def md_person(login: Any) -> str:
@@ -144,22 +151,23 @@ def when(moment: str | None) -> str:
     return f"{moment[:10]} {moment[11:16]} UTC" if moment else "never"
 
 
-def item_name(entry: dict[str, Any]) -> str:
+def item_name(entry: Any) -> str:
     """An item as `1.2 Title`, or its title alone."""
-    return f"{entry['number']} {entry['title']}" if entry.get("number") else entry["title"]
+    number, title = field(entry, "number"), field(entry, "title")
+    return f"{number} {title}" if number else str(title)
 
 
 # -- rendering ----------------------------------------------------------------------------------
 
 
-def html_issue(entry: dict[str, Any]) -> Markup:
+def html_issue(entry: Any) -> Markup:
     """An issue for HTML: `<a href="url">acme/widgets#12</a> Title`, everything escaped.
     A filter, not a template macro: a large report shows thousands, and a filter is a
     plain call where a macro goes through Jinja's calling machinery."""
-    name = escape(f"{clean(entry['repo'], 140)}#{entry['number']}")
-    url = href(entry["url"])
+    name = escape(f"{clean(field(entry, 'repo'), 140)}#{field(entry, 'number')}")
+    url = href(field(entry, "url"))
     shown = f'<a href="{escape(url)}">{name}</a>' if url else name
-    return Markup(f"{shown} {escape(clean(entry['title'], 200))}")
+    return Markup(f"{shown} {escape(clean(field(entry, 'title'), 200))}")
 
 
 def html_person(login: Any) -> Markup:

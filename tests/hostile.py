@@ -20,6 +20,7 @@ from roadmap.github.read import closing_words, references
 from roadmap.markup import md
 from roadmap.parse import parse_roadmap
 from roadmap.parse.comments import commands, stored_words
+from roadmap.report.data import Report, report_from_dict
 from roadmap.report.render import render_report
 from roadmap.site.markdown import link_resolver, render_inline, render_markdown
 from roadmap.track.links import markers_of_text
@@ -135,7 +136,7 @@ def _report_json() -> str:
 _UNTRUSTED_KEYS = frozenset({"title", "detail", "item", "login", "labels", "suggested_item"})
 
 
-def hostile_report(text: str) -> dict[str, Any]:
+def hostile_report(text: str) -> Report:
     """The golden report with every title, detail, item name, label and login replaced."""
     report: dict[str, Any] = json.loads(_report_json())
 
@@ -149,7 +150,7 @@ def hostile_report(text: str) -> dict[str, Any]:
             return [swap(item) for item in value]
         return value
 
-    return copy.deepcopy(swap(report))
+    return report_from_dict(copy.deepcopy(swap(report)))
 
 
 def html_report_stage(text: str) -> str:

@@ -28,6 +28,7 @@ from roadmap.markup import md
 from roadmap.model import RemoteComment, RemoteIssue, RemoteRepo
 from roadmap.parse import parse_roadmap
 from roadmap.parse.comments import command_lines, markdown_lines
+from roadmap.report.data import Report, report_from_dict
 from roadmap.report.gather import build_report, parse_since
 from roadmap.report.render import render_report
 from roadmap.report.text import render_rich
@@ -162,7 +163,7 @@ def fixed_store(tmp_path: Path) -> Store:
     return store
 
 
-def report_of(store: Store, title: str) -> dict[str, Any]:
+def report_of(store: Store, title: str) -> Report:
     """The report of `store` at NOW since SINCE; the store is closed after."""
     try:
         return build_report(store, gather(store, Config(), NOW), title, NOW, SINCE)
@@ -171,7 +172,7 @@ def report_of(store: Store, title: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def report(tmp_path) -> dict[str, Any]:
+def report(tmp_path) -> Report:
     return report_of(fixed_store(tmp_path), "Widgets roadmap")
 
 
@@ -194,29 +195,42 @@ def test_rich_terminal_view_matches_golden(report):
 
 
 def test_report_says_what_the_fixed_store_holds(report):
-    assert report["schema"] == 1
-    assert (report["generated_at"], report["last_sync"], report["since"]) == (
+    assert report.schema == 1
+    assert (report.generated_at, report.last_sync, report.since) == (
         "2026-11-30T12:00:00Z", "2026-11-30T10:00:00Z", "2026-11-23T12:00:00Z")
-    assert report["stale_data"] is False and report["warnings"] == []
-    runtime, docs = report["sections"]
-    assert (runtime["done"], runtime["in_progress"], runtime["planned"]) == (0, 2, 1)
-    assert (docs["done"], docs["in_progress"], docs["planned"]) == (2, 1, 0)
+    assert report.stale_data is False and report.warnings == ()
+    runtime, docs = report.sections
+    assert (runtime.done, runtime.in_progress, runtime.planned) == (0, 2, 1)
+    assert (docs.done, docs.in_progress, docs.planned) == (2, 1, 0)
     # Active work first: bob holds only a stale claim (issue 13).
-    assert [p["login"] for p in report["people"]] == ["alice", "carol", "dave", "bob"]
-    attention = report["attention"]
-    assert [e["login"] for e in attention["stale_claims"]] == ["bob"]
-    assert [e["id"] for e in attention["stalled"]] == ["plugin-api"]
-    assert [e["number"] for e in attention["conflicts"]] == [6]
-    assert [e["id"] for e in attention["drift"]] == ["reference-manual"]
-    assert [e["number"] for e in attention["unlinked_issues"]] == [7]
-    assert [e["id"] for e in attention["items_without_issue"]] == ["internal-decoupling"]
+    assert [p.login for p in report.people] == ["alice", "carol", "dave", "bob"]
+    attention = report.attention
+    assert [e.login for e in attention.stale_claims] == ["bob"]
+    assert [e.id for e in attention.stalled] == ["plugin-api"]
+    assert [e.number for e in attention.conflicts] == [6]
+    assert [e.id for e in attention.drift] == ["reference-manual"]
+    assert [e.number for e in attention.unlinked_issues] == [7]
+    assert [e.id for e in attention.items_without_issue] == ["internal-decoupling"]
     # Unclaimed before stale-claimed (#3, bob's stale claim), good first issues first.
-    assert [(i["number"], i["good_first"]) for i in report["help_wanted"]] == [
+    assert [(i.number, i.good_first) for i in report.help_wanted] == [
         (5, True), (2, False), (7, False), (3, False)]
-    assert sorted((c["kind"], c["subject"]) for c in report["changes"]) == [
+    assert sorted((c.kind, c.subject) for c in report.changes) == [
         ("claimed", f"{REPO}#1"), ("issue added", f"{REPO}#7"), ("issue closed", f"{REPO}#8"),
         ("item started", "faster-startup"), ("item started", "runtime"),
         ("title changed", f"{REPO}#5")]
+
+
+def test_the_json_is_the_report_key_for_key(report):
+    """`as_dict` is the documented shape, in its order, and reads back to the same report."""
+    data = json.loads(render_report(report, "json"))
+    assert data == report.as_dict()
+    assert list(data) == ["schema", "title", "generated_at", "last_sync", "stale_data",
+                          "since", "history_start", "warnings", "totals", "sections",
+                          "people", "attention", "help_wanted", "changes"]
+    assert list(data["attention"]) == ["stale_claims", "stalled", "drift", "conflicts",
+                                       "unlinked_issues", "items_without_issue"]
+    assert report_from_dict(data) == report
+    assert render_report(report_from_dict(data), "md") == render_report(report, "md")
 
 
 def test_report_and_site_count_items_by_one_rule(tmp_path):
@@ -235,15 +249,13 @@ def test_report_and_site_count_items_by_one_rule(tmp_path):
     top = [s for s in overview.items if s.item.parent is None]
     counts = [item_counts(overview, s) for s in top]
     assert [c.stalled for c in counts] == [1, 0]  # plugin-api: a stale claim, quiet
-    assert [(s["in_progress"], s["total"]) for s in report["sections"]] == [
+    assert [(s.in_progress, s.total) for s in report.sections] == [
         (c.in_progress + c.stalled, c.total) for c in counts]
     assert [i.progress for i in site.items if i.parent is None] == counts
     assert sum(counts, ItemCounts()) == total_counts(overview)
     shown = total_counts(overview).as_dict()
     assert {k: v for k, v in plain(site.totals).items() if k in shown} == shown
-    assert {k: report["totals"][k] for k in ("done", "in_progress", "planned", "dropped",
-                                             "total")} == {
-        k: v for k, v in total_counts(overview).folded().as_dict().items() if k != "stalled"}
+    assert report.totals.counts == total_counts(overview).folded()
 
 
 def test_folded_counts_keep_the_total():
@@ -304,7 +316,7 @@ def hostile_store(tmp_path: Path) -> Store:
 
 
 @pytest.fixture
-def hostile(tmp_path) -> dict[str, Any]:
+def hostile(tmp_path) -> Report:
     return report_of(hostile_store(tmp_path), "<b>Title</b> | x")
 
 
@@ -567,10 +579,10 @@ def test_report_without_since_and_without_reports_goes_back_seven_days(tmp_path)
     store = fixed_store(tmp_path)
     try:
         data = build_report(store, gather(store, Config(), NOW), None, NOW, None)
-        assert data["since"] == "2026-11-23T12:00:00Z" and data["title"] == "Roadmap"
+        assert data.since == "2026-11-23T12:00:00Z" and data.title == "Roadmap"
         store.save_report(day(29), "md")
         data = build_report(store, gather(store, Config(), NOW), None, NOW, None)
-        assert data["since"] == "2026-11-29T09:00:00Z" and data["changes"] == []
+        assert data.since == "2026-11-29T09:00:00Z" and data.changes == ()
     finally:
         store.close()
 
@@ -582,9 +594,9 @@ def test_old_data_is_flagged(tmp_path):
         data = build_report(store, gather(store, Config(), later), None, later, SINCE)
     finally:
         store.close()
-    assert data["stale_data"] is True
-    assert data["warnings"] == ["The data is 3 days old (last sync 2026-11-30T10:00:00Z). "
-                                "Run `roadmap sync`."]
+    assert data.stale_data is True
+    assert data.warnings == ("The data is 3 days old (last sync 2026-11-30T10:00:00Z). "
+                             "Run `roadmap sync`.",)
     assert "> **Warning:** The data is 3 days old" in render_report(data, "md")
 
 
@@ -681,7 +693,8 @@ def test_own_template(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(("template", "fmt", "message"), [
-    ("{{ report.nope }}", "md", "template error: 'dict object' has no attribute 'nope'"),
+    ("{{ report.nope }}", "md", "template error: 'roadmap.report.data.Report object' has no "
+                                "attribute 'nope'"),
     ("{% for %}", "md", "template error:"),
     ("{{ report.title }}", "json", "--template works with --format md, html or text"),
 ])

@@ -90,12 +90,12 @@ def test_rich_view_lists_the_first_rows_and_counts_the_rest(tmp_path):
                           BENCH_NOW - timedelta(days=7))
     store.close()
     shown = render_report(report, "text", None, 200)
-    wanted = report["help_wanted"]
+    wanted = report.help_wanted
     assert len(wanted) > RICH_LIMIT
     assert f"…and {len(wanted) - RICH_LIMIT} more" in shown
     table = shown.split("Help wanted")[1].split("Changes since")[0]
-    assert f"#{wanted[RICH_LIMIT - 1]['number']} " in table
-    assert f"#{wanted[RICH_LIMIT]['number']} " not in table
+    assert f"#{wanted[RICH_LIMIT - 1].number} " in table
+    assert f"#{wanted[RICH_LIMIT].number} " not in table
 
 
 WORDS = ("Runtime", "plugin", "loader", "cache", "cache", "API", "v2", "é", "naïve", "x", "")

@@ -1,28 +1,42 @@
 """`roadmap report`: a maintainer's status report, gathered from the store.
 
-The whole report is gathered first into one plain dict, whose shape is the documented JSON
-(`schema` 1); `roadmap.report.render` renders it (Markdown, HTML, text, JSON), and the
-text it holds is made safe to show there, by `roadmap.markup`.
+The whole report is gathered first into one typed value (`roadmap.report.data.Report`,
+whose `as_dict` is the documented JSON, `schema` 1); `roadmap.report.render` renders it
+(Markdown, HTML, text, JSON), and the text it holds is made safe to show there, by
+`roadmap.markup`.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
 
 from roadmap.config import DEFAULT_LABEL
 from roadmap.errors import InputError
 from roadmap.markup import item_name, when
 from roadmap.model import IssueRecord
+from roadmap.report.data import (
+    Attention,
+    Change,
+    Conflict,
+    Drift,
+    HeldClaim,
+    HelpWanted,
+    ItemEntry,
+    Person,
+    PersonIssue,
+    Report,
+    Section,
+    StaleClaim,
+    StalledItem,
+    Totals,
+    UnlinkedIssue,
+)
 from roadmap.store import Store
 from roadmap.track.history import changes_between
-from roadmap.track.overview import item_counts, stamp
+from roadmap.track.overview import item_counts, stamp, total_counts
 from roadmap.track.status import ItemState, Overview
 from roadmap.track.views import available_view, is_good_first, who_view
-
-if TYPE_CHECKING:
-    pass
 
 SCHEMA = 1
 #: Data older than this gets a warning at the top of the report.
@@ -56,8 +70,8 @@ def parse_since(text: str, now: datetime) -> datetime:
 
 
 def build_report(store: Store, overview: Overview, title: str | None, now: datetime,
-                 since: datetime | None, label: str = DEFAULT_LABEL) -> dict[str, Any]:
-    """Everything a report says, as the documented JSON shape (`schema` 1).
+                 since: datetime | None, label: str = DEFAULT_LABEL) -> Report:
+    """Everything a report says (its `as_dict` is the documented JSON, `schema` 1).
 
     `since` None means since the previous report, else `DEFAULT_SINCE` ago; `label`, the
     one every roadmap issue carries, is left out of the help-wanted labels. Changes go
@@ -71,23 +85,16 @@ def build_report(store: Store, overview: Overview, title: str | None, now: datet
         since = start
         warnings.append(f"History starts at {when(stamp(start))}, its first record: what "
                         "changed before then is not known.")
-    sections = [_section(overview, s) for s in overview.items if s.item.parent is None]
-    return {
-        "schema": SCHEMA,
-        "title": title or "Roadmap",
-        "generated_at": stamp(now),
-        "last_sync": stamp(last_sync),
-        "stale_data": last_sync is None or now - last_sync > FRESH,
-        "since": stamp(since),
-        "history_start": stamp(start),
-        "warnings": warnings,
-        "totals": _totals(overview, sections),
-        "sections": sections,
-        "people": _people(overview),
-        "attention": _attention(overview),
-        "help_wanted": _help_wanted(overview, label),
-        "changes": _changes(store, overview, since, now),
-    }
+    return Report(
+        schema=SCHEMA, title=title or "Roadmap", generated_at=stamp(now) or "",
+        last_sync=stamp(last_sync), stale_data=last_sync is None or now - last_sync > FRESH,
+        since=stamp(since) or "", history_start=stamp(start), warnings=tuple(warnings),
+        totals=_totals(overview),
+        sections=tuple(_section(overview, s) for s in overview.items if s.item.parent is None),
+        people=_people(overview), attention=_attention(overview),
+        help_wanted=_help_wanted(overview, label),
+        changes=_changes(store, overview, since, now),
+    )
 
 
 def _warnings(overview: Overview, last_sync: datetime | None, now: datetime) -> list[str]:
@@ -113,95 +120,90 @@ def _age(delta: timedelta) -> str:
     return f"{days} days" if days > 1 else f"{int(delta.total_seconds() // 3600)} hours"
 
 
-def _counts(overview: Overview, state: ItemState) -> dict[str, int]:
-    """The report's counts (schema 1): stalled items within in progress."""
-    counts = item_counts(overview, state).folded()
-    return {"done": counts.done, "in_progress": counts.in_progress, "planned": counts.planned,
-            "dropped": counts.dropped, "total": counts.total}
+def _section(overview: Overview, state: ItemState) -> Section:
+    item = state.item
+    # The report's counts (its JSON schema 1): stalled items within in progress.
+    return Section(item.id, item.number, item.title, state.status, item.declared,
+                   tuple(state.people), item_counts(overview, state).folded(),
+                   state.sub_issues)
 
 
-def _section(overview: Overview, state: ItemState) -> dict[str, Any]:
-    return {"id": state.item.id, "number": state.item.number, "title": state.item.title,
-            "status": state.status, "declared": state.item.declared, "people": state.people,
-            **_counts(overview, state),
-            "sub_issues": state.sub_issues.to_dict() if state.sub_issues else None}
-
-
-def _totals(overview: Overview, sections: list[dict[str, Any]]) -> dict[str, int]:
+def _totals(overview: Overview) -> Totals:
     """Leaf items over every section, and how many roadmap issues are open or closed."""
-    keys = ("done", "in_progress", "planned", "dropped", "total")
-    totals = {key: sum(s[key] for s in sections) for key in keys}
     issues = [r for r in overview.records if not r.is_pull_request]
-    totals["issues"] = len(issues)
-    totals["open_issues"] = sum(r.state == "open" for r in issues)
-    return totals
+    return Totals(total_counts(overview).folded(), len(issues),
+                  sum(r.state == "open" for r in issues))
 
 
-def _issue(record: IssueRecord) -> dict[str, Any]:
-    return {"repo": record.repo, "number": record.number, "title": record.title,
-            "url": record.url,
-            "sub_issues": record.sub_issues.to_dict() if record.sub_issues else None}
+def _item(state: ItemState) -> ItemEntry:
+    return ItemEntry(state.item.id, state.item.number, state.item.title)
 
 
-def _item(state: ItemState) -> dict[str, Any]:
-    return {"id": state.item.id, "number": state.item.number, "title": state.item.title}
-
-
-def _people(overview: Overview) -> list[dict[str, Any]]:
+def _people(overview: Overview) -> tuple[Person, ...]:
     """`who_view`, with each issue's URL."""
-    return [{"login": person.login,
-             "issues": [{**issue.to_dict(), "url": issue.record.url} for issue in person.issues]}
-            for person in who_view(overview)]
+    return tuple(
+        Person(person.login, tuple(
+            PersonIssue(i.record.repo, i.record.number, i.record.title, i.item, i.kind,
+                        i.since, i.last_activity, i.stale, i.record.url)
+            for i in person.issues))
+        for person in who_view(overview))
 
 
-def _attention(overview: Overview) -> dict[str, list[dict[str, Any]]]:
+def _attention(overview: Overview) -> Attention:
     """Stale claims, stalled items, drift, conflicts, issues linked to no item, items with
     no issue: each entry an issue (repo, number, title, url) or an item (id, number, title)."""
     by_ref = {r.ref: r for r in overview.records}
     suggested = {f"{s.repo}#{s.number}": s.item_id for s in overview.suggestions}
     leaves = [s for s in overview.items if not s.children]
-    return {
-        "stale_claims": [
-            {**_issue(r), "login": c.login, "since": stamp(c.since),
-             "last_activity": stamp(c.last_activity)}
-            for r in overview.records for c in overview.claims[r.ref] if c.stale],
-        "stalled": [{**_item(s), "last_activity": stamp(s.last_activity)}
-                    for s in overview.stalled()],
-        "drift": [{**_item(s), "detail": d} for s in overview.items for d in s.drift],
-        "conflicts": [{**_issue(by_ref[ref]), "detail": detail} for ref, _, detail in
-                      (c.partition(": ") for c in overview.conflicts) if ref in by_ref],
-        "unlinked_issues": [{**_issue(r), "suggested_item": suggested.get(r.ref)}
-                            for r in overview.unlinked if not r.is_pull_request],
-        "items_without_issue": [_item(s) for s in leaves if s.no_issue],
-    }
+    conflicts = ((by_ref[ref], detail) for ref, _, detail in
+                 (c.partition(": ") for c in overview.conflicts) if ref in by_ref)
+    return Attention(
+        stale_claims=tuple(
+            StaleClaim(r.repo, r.number, r.title, r.url, r.sub_issues, c.login,
+                       stamp(c.since), stamp(c.last_activity))
+            for r in overview.records for c in overview.claims[r.ref] if c.stale),
+        stalled=tuple(StalledItem(s.item.id, s.item.number, s.item.title,
+                                  stamp(s.last_activity)) for s in overview.stalled()),
+        drift=tuple(Drift(s.item.id, s.item.number, s.item.title, d)
+                    for s in overview.items for d in s.drift),
+        conflicts=tuple(Conflict(r.repo, r.number, r.title, r.url, r.sub_issues, detail)
+                        for r, detail in conflicts),
+        unlinked_issues=tuple(
+            UnlinkedIssue(r.repo, r.number, r.title, r.url, r.sub_issues,
+                          suggested.get(r.ref))
+            for r in overview.unlinked if not r.is_pull_request),
+        items_without_issue=tuple(_item(s) for s in leaves if s.no_issue),
+    )
 
 
-def _help_wanted(overview: Overview, label: str) -> list[dict[str, Any]]:
-    """`available_view`, each entry marked `good_first` or not (those come first)."""
-    wanted = []
+def _help_wanted(overview: Overview, label: str) -> tuple[HelpWanted, ...]:
+    """`available_view`, each marked `good_first` or not (those come first); the
+    roadmap's own label is no label here."""
+    own = label.lower()
+    found = []
     for free in available_view(overview):
-        entry = free.to_dict()
-        entry["labels"] = [x for x in entry["labels"] if x.lower() != label.lower()]
-        entry["good_first"] = is_good_first(entry["labels"])
-        wanted.append(entry)
-    return wanted
+        record, stale = free.record, free.claim
+        labels = [x for x in record.labels if x.lower() != own]
+        claim = None if stale is None else HeldClaim(
+            stale.login, stamp(stale.since), stamp(stale.last_activity), stale.stale)
+        found.append(HelpWanted(record.repo, record.number, record.title, record.url,
+                                free.item, tuple(labels), claim, is_good_first(labels)))
+    return tuple(found)
 
 
 def _changes(store: Store, overview: Overview, since: datetime,
-             now: datetime) -> list[dict[str, Any]]:
+             now: datetime) -> tuple[Change, ...]:
     """What changed after `since`: each with the issue's URL and title, or the item's
     title, as they are now, and the login for claims."""
-    records = {r.ref: r for r in overview.records}
+    records: dict[str, IssueRecord] = {r.ref: r for r in overview.records}
     items = {s.item.id: _item(s) for s in overview.items}
     changes = []
     for change in changes_between(store, since, now):
         record, item = records.get(change.subject), items.get(change.subject)
-        about = "item" if change.kind.startswith("item ") else "issue"
-        changes.append({
-            "at": stamp(change.at), "kind": change.kind, "about": about,
-            "subject": change.subject, "detail": change.detail,
-            "url": record.url if record else None,
-            "title": record.title if record else item_name(item) if item else None,
-            "login": change.detail[1:] if change.kind in _CLAIM_KINDS else None,
-        })
-    return changes
+        changes.append(Change(
+            stamp(change.at) or "", change.kind,
+            "item" if change.kind.startswith("item ") else "issue", change.subject,
+            change.detail, record.url if record else None,
+            record.title if record else item_name(item) if item else None,
+            change.detail[1:] if change.kind in _CLAIM_KINDS else None))
+    return tuple(changes)

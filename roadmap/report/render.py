@@ -9,11 +9,12 @@ from typing import Any
 
 from roadmap.errors import InputError
 from roadmap.markup import jinja_env
+from roadmap.report.data import Report
 
 FORMATS = ("md", "html", "json", "text")
 
 
-def render_report(report: dict[str, Any], format: str, template: Path | None = None,
+def render_report(report: Report, format: str, template: Path | None = None,
                   width: int | None = None) -> str:
     """The report in `format`; `template` replaces the built-in one for md, html and text.
 
@@ -24,7 +25,7 @@ def render_report(report: dict[str, Any], format: str, template: Path | None = N
     if format == "json":
         if template is not None:
             raise InputError("--template works with --format md, html or text, not json")
-        return to_json(report) + "\n"
+        return to_json(report.as_dict()) + "\n"
     if format == "text" and template is None:
         from roadmap.report.text import render_rich, render_text
 
@@ -60,7 +61,7 @@ def _write_json(value: Any, out: list[str], newline: str) -> None:
         out.append(_ONE_LINE(value))
 
 
-def _render_template(report: dict[str, Any], format: str, template: Path | None) -> str:
+def _render_template(report: Report, format: str, template: Path | None) -> str:
     from jinja2 import TemplateError
 
     if template is not None:
