@@ -154,3 +154,22 @@ def test_clean_text_is_one_printable_line_within_the_limit(value, limit):
     assert clean(out, limit) == out
     if value.isprintable() and " ".join(value.split()) == value and len(value) <= limit:
         assert out == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON)
+def test_each_list_element_is_encoded_as_json_dumps_does(value):
+    """The report's one C encoder, made once, writes what `json.dumps` writes."""
+    from roadmap.report.render import _one_line
+
+    assert _one_line(value) == json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text() | st.sampled_from(["&<>'\"", "&amp;", "<b>x</b>", "'\"'"]))
+def test_html_escaping_is_markupsafes(value):
+    from markupsafe import escape
+
+    from roadmap.markup import _escaped
+
+    assert _escaped(value) == str(escape(value))

@@ -4,6 +4,7 @@ user's own) for Markdown, HTML and text, and the rich terminal view."""
 from __future__ import annotations
 
 import json
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -43,22 +44,36 @@ def to_json(value: Any) -> str:
     return "".join(out)
 
 
+def _no_default(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 #: One value on one line, by the C encoder (`json.dumps` with `indent` is pure Python).
-_ONE_LINE = json.JSONEncoder(ensure_ascii=False, check_circular=False,
-                             separators=(", ", ": ")).encode
+#: Made once: `JSONEncoder.encode` makes a C encoder per call, a third of the time of
+#: encoding a list element (a 10,000-issue report has 11,000).
+_C_ENCODE = c_make_encoder(None, _no_default, encode_basestring, None, ": ", ", ",
+                           False, False, True) if c_make_encoder else None
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False,
+                           separators=(", ", ": ")).encode
+
+
+def _one_line(value: Any) -> str:
+    if _C_ENCODE is None or type(value) is str:
+        return _ENCODE(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 def _write_json(value: Any, out: list[str], newline: str) -> None:
     inner = newline + "  "
     if isinstance(value, dict) and value:
         for n, (key, item) in enumerate(value.items()):
-            out.append(("{" if n == 0 else ",") + inner + _ONE_LINE(str(key)) + ": ")
+            out.append(("{" if n == 0 else ",") + inner + _one_line(str(key)) + ": ")
             _write_json(item, out, inner)
         out.append(newline + "}")
     elif isinstance(value, list) and value:
-        out.append("[" + inner + ("," + inner).join(map(_ONE_LINE, value)) + newline + "]")
+        out.append("[" + inner + ("," + inner).join(map(_one_line, value)) + newline + "]")
     else:
-        out.append(_ONE_LINE(value))
+        out.append(_one_line(value))
 
 
 def _render_template(report: Report, format: str, template: Path | None) -> str:
