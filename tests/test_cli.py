@@ -18,7 +18,10 @@ from .conftest import ROOT, run
 
 def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # loads the lazily loaded commands too
+        command = group.get_command(ctx, name)
+        assert command is not None, f"`roadmap {prefix}{name}` is listed but not defined"
         found.append((f"{prefix}{name}", command))
         if isinstance(command, click.Group):
             found.extend(all_commands(command, f"{prefix}{name} "))

@@ -5,6 +5,7 @@ Cores are imported inside the commands so `roadmap --help` stays fast."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,8 +28,30 @@ EXIT_INTERNAL = 3
 
 EXIT_INTERRUPTED = 130
 
+#: The module of `roadmap.cli` that defines each command. A command loads only its own
+#: module, so `roadmap parse` imports none of the others' (click's lazy subcommands);
+#: `--help`, which lists them all, loads them all.
+COMMAND_MODULES = {
+    "init": "document", "parse": "document", "lint": "document",
+    "build": "publish", "site": "publish", "report": "publish",
+    "sync": "data", "issues": "data", "import": "data", "db": "data",
+    "who": "work", "available": "work", "status": "work", "claim": "work",
+    "unclaim": "work", "link": "work", "unlink": "work",
+    "respond": "answer", "webhook": "answer",
+}
+
+
 class RoadmapGroup(click.Group):
     """Runs a command and turns every RoadmapError into one line and its exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"roadmap.cli.{module}")  # its decorators add it
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

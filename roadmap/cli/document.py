@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -12,11 +11,6 @@ from roadmap.cli.app import (
     main,
 )
 from roadmap.errors import ProblemsFound
-
-if TYPE_CHECKING:
-
-    pass
-
 
 
 @main.command()
@@ -53,7 +47,12 @@ def parse(ctx: click.Context, file: Path | None, repo: str | None, as_json: bool
     from roadmap.cli.output import render_roadmap_json, render_tree
 
     roadmap = _parse(ctx, file, repo)
-    click.echo(render_roadmap_json(roadmap) if as_json else render_tree(roadmap))
+    if as_json:
+        # JSON escapes every control character: no ANSI code to strip, so no scan of the
+        # whole text for one, which click makes when the output is piped (`color=True`).
+        click.echo(render_roadmap_json(roadmap), color=True)
+    else:
+        click.echo(render_tree(roadmap))
 
 
 @main.command()

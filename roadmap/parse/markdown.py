@@ -16,17 +16,65 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 _YAML_TITLE = re.compile(r"^title[^\S\n]*:(.*)$", re.MULTILINE)
 
 
+#: A URL markdown-it's normalizeLink (mdurl's parse, punycode, percent-encoding) and
+#: normalizeLinkText give back unchanged: http(s), an ASCII host of short labels, and only
+#: characters mdurl leaves as they are. Most links of a roadmap look so, and the general path
+#: costs ~14 us a link (a sixth of tokenising a roadmap full of issue links).
+_PLAIN_URL = re.compile(r"https?://(?P<host>(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63})"
+                        r"(?:[/?#](?:[A-Za-z0-9;/?:@&=+$,_.!~*'()#-]|%[0-9A-Fa-f]{2})*)?")
+#: mdurl drops a hostname longer than this.
+_HOST_MAX = 255
+
+
+def plain_url(url: str) -> bool:
+    """Whether markdown-it's link normalisation would give `url` back unchanged."""
+    match = _PLAIN_URL.fullmatch(url)
+    return match is not None and len(match["host"]) <= _HOST_MAX
+
+
+class _Reader(MarkdownIt):
+    """MarkdownIt whose link normalisation skips the URLs it would leave as they are."""
+
+    def normalizeLink(self, url: str) -> str:
+        return url if plain_url(url) else super().normalizeLink(url)
+
+    def normalizeLinkText(self, link: str) -> str:
+        # Text decodes %XX and punycode (`xn--`) where the link encodes: neither, unchanged.
+        unchanged = plain_url(link) and "%" not in link and "xn--" not in link.lower()
+        return link if unchanged else super().normalizeLinkText(link)
+
+
+def _github(table: bool = True, strikethrough: bool = True,
+            front_matter: bool = True) -> MarkdownIt:
+    """CommonMark with GitHub's tables, strikethrough and YAML front matter, each optional."""
+    md = _Reader("commonmark").enable([name for name, on in (
+        ("table", table), ("strikethrough", strikethrough)) if on])
+    return md.use(front_matter_plugin) if front_matter else md
+
+
 @functools.cache
 def markdown() -> MarkdownIt:
     """CommonMark with GitHub's tables, strikethrough and YAML front matter, as GitHub
     renders a roadmap."""
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    return _github()
+
+
+def constructs(text: str) -> tuple[bool, bool, bool]:
+    """Which of tables, strikethrough and front matter `text` could hold at all.
+
+    Each rule fails on text without its mark (a table's header line has a `|`, a strike
+    opens with `~~`, front matter starts the text with `-`), so leaving it out changes no
+    token, and saves its calls: the table rule runs at every block and paragraph line.
+    """
+    return "|" in text, "~~" in text, text.startswith("-")
 
 
 @functools.cache
-def _markdown_reading(wanted: Callable[[str], bool]) -> MarkdownIt:
-    """`markdown()` parsing the inline content of only the paragraphs `wanted` accepts."""
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+def _markdown_reading(wanted: Callable[[str], bool], table: bool, strikethrough: bool,
+                      front_matter: bool) -> MarkdownIt:
+    """`markdown()` with only the constructs asked for, parsing the inline content of only
+    the paragraphs `wanted` accepts."""
+    md = _github(table, strikethrough, front_matter)
     md.core.ruler.at("inline", functools.partial(_wanted_inlines, wanted=wanted))
     return md
 
@@ -89,4 +137,6 @@ def yaml_title(token: Token) -> str | None:
 def tokenize(text: str, wanted: Callable[[str], bool] | None = None) -> list[Token]:
     """The block and inline tokens of normalised Markdown text; with `wanted`, only the
     paragraphs whose source it accepts have inline tokens (children)."""
-    return (markdown() if wanted is None else _markdown_reading(wanted)).parse(text)
+    if wanted is None:
+        return markdown().parse(text)
+    return _markdown_reading(wanted, *constructs(text)).parse(text)
