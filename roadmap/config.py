@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -117,6 +116,8 @@ def load_config(path: Path | None, start: Path | None = None) -> Config:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # only with a configuration file: a few ms of `roadmap parse` otherwise
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

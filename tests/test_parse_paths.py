@@ -12,7 +12,9 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from roadmap.parse.inline import _LONE_COMMENT, Found
 from roadmap.parse.markdown import _PLAIN_URL, constructs, markdown, plain_url, tokenize
+from roadmap.parse.rawhtml import read_html
 from tests.test_properties import DOCUMENT, LINE
 
 #: markdown-it-py as the library ships it, with the plugins GitHub's rendering needs.
@@ -23,8 +25,13 @@ URL_PARTS = st.sampled_from(["https://", "http://", "github.com", "GitHub.com", 
                              "8080", "'", "(", "~", "+", "_", " ", "|", "\\", "é", "[", "//",
                              "javascript:", "\x00", "a" * 64])
 URLS = st.lists(URL_PARTS, max_size=12).map("".join)
-STRIKES = st.lists(LINE | st.sampled_from(["~~gone~~", "~one~", "a ~~ b", "~~~", "-"]),
-                   max_size=30).map("\n".join)
+#: Lines dense in the marks only some rules read (the text rule may run past the others).
+MARKS = st.sampled_from(["~~gone~~", "~one~", "a ~~ b", "~~~", "-", "#", ":", "@", "$", "%",
+                         "+", "=", ">", "^", "{", "}", "!", "![i](u)", "&amp;", "&#35;", "\\",
+                         "\\*", "\\]", "`c`", "``", "<b>", "<", "**b**", "_e_", "*", "__",
+                         "[l](https://x.org/a b)", "[a]", "]", "[", "[x]: /u", "  ", "\n"])
+PUNCTUATED = st.lists(LINE | st.lists(MARKS, max_size=12).map("".join),
+                      max_size=30).map("\n".join)
 
 
 @settings(max_examples=500, deadline=None)
@@ -48,11 +55,28 @@ def test_most_links_of_a_roadmap_are_plain():
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(DOCUMENT | STRIKES)
+@given(DOCUMENT | PUNCTUATED)
 def test_tokens_are_the_librarys_whatever_rules_are_left_out(text):
     every = LIBRARY.parse(text)
     assert markdown().parse(text) == every
     assert tokenize(text, lambda _content: True) == every
+
+
+COMMENTS = st.lists(st.sampled_from(["<!--", "-->", "--", "-", ">", "<", "!", " ", "\n", "a",
+                                      "roadmap: id=x-1", "<a href='https://github.com/a/b/issues/1'>",
+                                      "&amp;", "--!>", "-- >"]),
+                     max_size=10).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(COMMENTS | st.builds("<!--{}-->".format, COMMENTS))
+def test_a_lone_comment_reads_as_html_parser_reads_it(html):
+    found = Found()
+    found.add_html(html, 1)
+    hrefs, comments = read_html(html)
+    assert found.markers == comments
+    if _LONE_COMMENT.fullmatch(html):
+        assert hrefs == []
 
 
 def test_rules_are_left_out_only_without_their_marks():
@@ -63,14 +87,17 @@ def test_rules_are_left_out_only_without_their_marks():
 def test_parse_loads_no_store_template_github_or_terminal_library(tmp_path):
     """`roadmap parse` stays near bare tokenising: SQLAlchemy, Jinja, PyGithub and rich
     are for other commands, and so are the other commands' modules."""
-    (tmp_path / "ROADMAP.md").write_text("# Plan\n\n## 1. Ship #1 ✅\n", encoding="utf-8")
+    # No configuration file here, and no raw HTML but a comment.
+    (tmp_path / "ROADMAP.md").write_text("# Plan\n\n## 1. Ship #1 ✅\n<!-- roadmap: id=s -->\n",
+                                         encoding="utf-8")
     code = (
         "import sys\n"
         "from roadmap.cli import main\n"
         "try:\n    main(['parse', '--json', 'ROADMAP.md'])\nexcept SystemExit:\n    pass\n"
         "heavy = ['sqlalchemy', 'alembic', 'jinja2', 'github', 'rich', 'rapidfuzz',"
-        " 'roadmap.store', 'roadmap.github', 'roadmap.cli.answer',"
-        " 'roadmap.cli.data', 'roadmap.cli.publish', 'roadmap.cli.work']\n"
+        " 'markupsafe', 'tomllib', 'html.parser', 'roadmap.markup', 'roadmap.store',"
+        " 'roadmap.github', 'roadmap.cli.answer', 'roadmap.cli.data', 'roadmap.cli.publish',"
+        " 'roadmap.cli.work']\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

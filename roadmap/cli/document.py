@@ -49,8 +49,10 @@ def parse(ctx: click.Context, file: Path | None, repo: str | None, as_json: bool
     roadmap = _parse(ctx, file, repo)
     if as_json:
         # JSON escapes every control character: no ANSI code to strip, so no scan of the
-        # whole text for one, which click makes when the output is piped (`color=True`).
-        click.echo(render_roadmap_json(roadmap), color=True)
+        # whole text for one, which click makes when the output is piped (`color=True`);
+        # the newline apart, as appending it would copy the whole text.
+        click.echo(render_roadmap_json(roadmap), color=True, nl=False)
+        click.echo()
     else:
         click.echo(render_tree(roadmap))
 

@@ -10,7 +10,6 @@ from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from roadmap.markup import issue_count
 from roadmap.model import Item, Note, Problem, QueryLink, Ref, Roadmap, Status, StoredIssue, Task
 
 if TYPE_CHECKING:
@@ -124,7 +123,10 @@ def _roadmap_json(roadmap: Roadmap) -> str:
     values[:0] = head
     if not set(map(type, values)) <= _SCALARS:
         raise _Unexpected
-    encoded = "".join(_ENCODE(values, 0))[1:-1].split("\n")
+    # Split before taking the list's brackets off the ends: a slice would copy the whole
+    # text once more (4 bytes a character, with an emoji anywhere in it).
+    encoded = "".join(_ENCODE(values, 0)).split("\n")
+    encoded[0], encoded[-1] = encoded[0][1:], encoded[-1][:-1]
     layout = (f'{{\n  "source": %s,\n  "title": %s,\n  "repo": %s,\n  "items": {items},'
               f'\n  "notes": {notes},\n  "links": {links}\n}}')
     return layout % tuple(encoded)
@@ -280,6 +282,8 @@ def render_issues(issues: list[StoredIssue], width: int | None = None,
 def _issues_tail(issues: list[StoredIssue], total: tuple[int, int] | None) -> str:
     """The one count of roadmap issues (labelled pull requests apart), and of all when only
     some are listed."""
+    from roadmap.markup import issue_count  # markup loads markupsafe: not for `parse`
+
     pulls = sum(i.is_pull_request for i in issues)
     tail = issue_count(len(issues) - pulls, pulls)
     if total is not None and total != (len(issues) - pulls, pulls):
@@ -362,6 +366,8 @@ STATUS_TOP = 5
 def render_status(view: StatusView) -> str:
     """One screen, in the order a maintainer acts: how many of each kind of problem, the
     first few of each, then progress per top-level item."""
+    from roadmap.markup import issue_count
+
     held = view.counts
     found = [(key, getattr(view.attention, key), one, many) for key, one, many in _ATTENTION]
     counts = [(key, len(entries), one if len(entries) == 1 else many)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from markdown_it.token import Token
 
@@ -15,6 +15,10 @@ _MYST_ROLES: dict[str, RefKind] = {
     "{issue}": "issue", "{pr}": "pull", "{gh-issue}": "issue", "{gh-pr}": "pull",
 }
 _ROLE_NAMES = tuple(_MYST_ROLES)
+#: One HTML comment and nothing else (`<!-- roadmap: id=x -->`): html.parser gives its text
+#: alone. No `--` inside, nor a `-` or `>` first, so every Python's html.parser ends it
+#: where this does (at the first `--` then `>`; newer ones at `--!>` and `<!-->` too).
+_LONE_COMMENT = re.compile(r"\s*<!--(?![->])((?:[^-]|-(?!-))*)-->\s*")
 #: What a link (`[`, `<`), a reference (`#`, `GH-`, a bare URL) or a MyST role (`{`) needs.
 _REFERRING = ("#", "[", "<", "{", "GH-", "github.com/")
 
@@ -44,12 +48,16 @@ class Found:
 
     def add_html(self, html: str, line: int) -> None:
         """Record the links and `roadmap:` markers of raw HTML."""
-        reader = _HrefReader()
-        reader.feed(html)
-        reader.close()
-        for url, offset in reader.hrefs:
+        lone = _LONE_COMMENT.fullmatch(html)
+        if lone is not None:  # most raw HTML of a roadmap: read without html.parser
+            self.markers.append(lone.group(1))
+            return
+        from roadmap.parse.rawhtml import read_html
+
+        hrefs, comments = read_html(html)
+        for url, offset in hrefs:
             self.add_url(url, line + offset)
-        self.markers.extend(reader.comments)
+        self.markers.extend(comments)
 
 
 def plain_text(children: Sequence[Token] | None) -> str:
@@ -110,20 +118,22 @@ def scan(children: Sequence[Token] | None, line: int, found: Found) -> None:
     previous = ""
     for token in children:
         kind = token.type
-        if kind in ("softbreak", "hardbreak"):
+        if kind == "text":  # most tokens: tested first
+            previous = token.content
+            if not in_link:
+                if "#" in previous or "GH-" in previous:
+                    found.refs.extend(R.refs_of_text(previous))
+                if "github.com/" in previous:
+                    for url in R.urls_of_text(previous):
+                        found.add_url(url, line)
+            continue
+        if kind == "softbreak" or kind == "hardbreak":
             line += 1
         elif kind == "link_open":
             in_link += 1
             found.add_url(str(token.attrs.get("href", "")), line)
         elif kind == "link_close":
             in_link = max(0, in_link - 1)
-        elif kind == "text" and not in_link:
-            content = token.content
-            if "#" in content or "GH-" in content:
-                found.refs.extend(R.refs_of_text(content))
-            if "github.com/" in content:
-                for url in R.urls_of_text(content):
-                    found.add_url(url, line)
         elif kind == "code_inline" and previous.endswith(_ROLE_NAMES):
             role_kind = _MYST_ROLES[previous[previous.rindex("{"):]]
             role = R.ref_of_role(token.content, role_kind)
@@ -131,22 +141,4 @@ def scan(children: Sequence[Token] | None, line: int, found: Found) -> None:
                 found.refs.append(role)
         elif kind == "html_inline":
             found.add_html(token.content, line)
-        previous = token.content if kind == "text" else ""
-
-
-class _HrefReader(HTMLParser):
-    """Pulls `href`s and comments out of raw HTML, which is never rendered."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.hrefs: list[tuple[str, int]] = []  # and the line offset of the tag
-        self.comments: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            offset = self.getpos()[0] - 1
-            self.hrefs.extend((value, offset) for name, value in attrs
-                              if name == "href" and value)
-
-    def handle_comment(self, data: str) -> None:
-        self.comments.append(data)
+        previous = ""

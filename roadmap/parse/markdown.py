@@ -44,11 +44,19 @@ class _Reader(MarkdownIt):
         return link if unchanged else super().normalizeLinkText(link)
 
 
+#: The characters an enabled inline rule can start at (a newline, `\\` escapes, code, `~~`,
+#: emphasis, links and `]` that ends their text, images, autolinks and HTML, entities).
+#: markdown-it's text rule stops at more (`#`, `-`, `:`, `@` ... for plugins), where every
+#: rule is then tried in turn, fails, and the character joins the text all the same.
+_TERMINATORS = re.compile(r"[\n\\`~*_\[\]!<&]")
+
+
 def _github(table: bool = True, strikethrough: bool = True,
             front_matter: bool = True) -> MarkdownIt:
     """CommonMark with GitHub's tables, strikethrough and YAML front matter, each optional."""
     md = _Reader("commonmark").enable([name for name, on in (
         ("table", table), ("strikethrough", strikethrough)) if on])
+    md.inline.terminator_re = _TERMINATORS
     return md.use(front_matter_plugin) if front_matter else md
 
 

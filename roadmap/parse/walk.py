@@ -141,6 +141,8 @@ def reads_paragraph(content: str) -> bool:
 
 def on_inline(walk: Walk, tokens: list[Token], i: int) -> int:
     token = tokens[i]
+    if not token.children:  # a paragraph `reads_paragraph` turned down: nothing to read
+        return i + 1
     line = (token.map or (0, 0))[0] + 1
     section = walk.current()
     if may_refer(token.content):
@@ -307,10 +309,10 @@ def walk_tokens(tokens: list[Token], source: str, lines: list[str], title: str |
     """Build the Roadmap of a token stream; `repo` resolves bare `#123` when given."""
     walk = Walk(source, lines, title)
     find_numbered(walk, tokens)
-    i, count = 0, len(tokens)
+    i, count, handlers = 0, len(tokens), HANDLERS
     with collector_paused():
         while i < count:
-            handler = HANDLERS.get(tokens[i].type)
+            handler = handlers.get(tokens[i].type)
             i = handler(walk, tokens, i) if handler else i + 1
     walk.close_to(0, last_block_line(tokens) + 1)
     if not walk.roadmap.items and walk.roadmap.notes:
