@@ -13,7 +13,14 @@ from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from roadmap.parse.inline import _LONE_COMMENT, Found
-from roadmap.parse.markdown import _PLAIN_URL, constructs, markdown, plain_url, tokenize
+from roadmap.parse.markdown import (
+    _PLAIN_URL,
+    constructs,
+    last_underline,
+    markdown,
+    plain_url,
+    tokenize,
+)
 from roadmap.parse.rawhtml import read_html
 from tests.test_properties import DOCUMENT, LINE
 
@@ -32,6 +39,11 @@ MARKS = st.sampled_from(["~~gone~~", "~one~", "a ~~ b", "~~~", "-", "#", ":", "@
                          "[l](https://x.org/a b)", "[a]", "]", "[", "[x]: /u", "  ", "\n"])
 PUNCTUATED = st.lists(LINE | st.lists(MARKS, max_size=12).map("".join),
                       max_size=30).map("\n".join)
+#: Setext headings and the lines around them, in and out of quotes and lists.
+SETEXT = st.lists(st.sampled_from(["Title", "---", "===", "- - -", "> ---", "  ===", ">   --",
+                                   "- a", "> b", "1. c", "    code", "", " ", "  -  ", "text",
+                                   "| a |", "|---|", "---\ntitle: t\n---", "\r", "\t---"]),
+                  max_size=20).map("\n".join)
 
 
 @settings(max_examples=500, deadline=None)
@@ -55,7 +67,7 @@ def test_most_links_of_a_roadmap_are_plain():
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(DOCUMENT | PUNCTUATED)
+@given(DOCUMENT | PUNCTUATED | SETEXT)
 def test_tokens_are_the_librarys_whatever_rules_are_left_out(text):
     every = LIBRARY.parse(text)
     assert markdown().parse(text) == every
@@ -82,6 +94,9 @@ def test_a_lone_comment_reads_as_html_parser_reads_it(html):
 def test_rules_are_left_out_only_without_their_marks():
     assert constructs("---\ntitle: x\n---\n| a |\n|---|\n~~b~~\n") == (True, True, True)
     assert constructs("# Plan\n\n- a ~ b\n") == (False, False, False)
+    assert last_underline("---\ntitle: x\n---\n\nText\n") == 2
+    assert last_underline("A\r\nB\rC\n> ===\n- x\n") == 3
+    assert last_underline("# Plan\n\n- a - b\n|---|\n") == -1
 
 
 def test_parse_loads_no_store_template_github_or_terminal_library(tmp_path):

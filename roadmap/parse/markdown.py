@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock, lheading
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -51,12 +52,44 @@ class _Reader(MarkdownIt):
 _TERMINATORS = re.compile(r"[\n\\`~*_\[\]!<&]")
 
 
+#: A line that could underline a setext heading (`Title` over `---` or `===`): only `-` or
+#: only `=` once the marks of the blockquotes (and the indent of the lists) it sits in are
+#: taken off. markdown-it takes its underline from the line's first non-space character
+#: (after `>` in a quote) to its end.
+_UNDERLINE = re.compile(r"^[ \t>]*(?:-+|=+)[ \t]*$", re.MULTILINE)
+#: The `env` key under which `tokenize` passes `last_underline` to `_setext_heading`.
+_LAST_UNDERLINE = "roadmap.last_underline"
+
+
+def last_underline(text: str) -> int:
+    """The 0-based number of the last line that could underline a setext heading, or -1."""
+    if "\r" in text:  # line numbers as markdown-it counts them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    last = None
+    for last in _UNDERLINE.finditer(text):  # noqa: B007 (only the last one counts)
+        pass
+    return -1 if last is None else text.count("\n", 0, last.start())
+
+
+def _setext_heading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    """markdown-it's lheading, not tried where no later line could underline a heading.
+
+    It is tried at every paragraph and reads the paragraph's lines for an underline
+    (which the paragraph rule then reads again): a tenth of tokenising a roadmap that
+    has no setext headings. Failing, it changes nothing a later rule reads.
+    """
+    if startLine >= state.env.get(_LAST_UNDERLINE, endLine):
+        return False
+    return lheading(state, startLine, endLine, silent)
+
+
 def _github(table: bool = True, strikethrough: bool = True,
             front_matter: bool = True) -> MarkdownIt:
     """CommonMark with GitHub's tables, strikethrough and YAML front matter, each optional."""
     md = _Reader("commonmark").enable([name for name, on in (
         ("table", table), ("strikethrough", strikethrough)) if on])
     md.inline.terminator_re = _TERMINATORS
+    md.block.ruler.at("lheading", _setext_heading)
     return md.use(front_matter_plugin) if front_matter else md
 
 
@@ -145,6 +178,5 @@ def yaml_title(token: Token) -> str | None:
 def tokenize(text: str, wanted: Callable[[str], bool] | None = None) -> list[Token]:
     """The block and inline tokens of normalised Markdown text; with `wanted`, only the
     paragraphs whose source it accepts have inline tokens (children)."""
-    if wanted is None:
-        return markdown().parse(text)
-    return _markdown_reading(wanted, *constructs(text)).parse(text)
+    md = markdown() if wanted is None else _markdown_reading(wanted, *constructs(text))
+    return md.parse(text, {_LAST_UNDERLINE: last_underline(text)})
